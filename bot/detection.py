@@ -1,0 +1,59 @@
+"""Loading the company knowledge and the handlers named in configuration, and running them."""
+
+from __future__ import annotations
+
+import importlib
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+
+from handlers import Handler, HandlerContext
+from handlers.companies import companies_from_toml
+
+from .errors import ConfigError
+from .models import Company, Detection, Item
+
+DEFAULT_HANDLERS = ("handlers.ev_partnership:EvPartnershipHandler",)
+_BUNDLED_CONFIG = Path(__file__).resolve().parent.parent / "config"
+
+
+def config_file(name: str, configured: str = "") -> Path:
+    """A data file from config/: the configured path, else the copy bundled with evradar."""
+    if configured:
+        path = Path(configured).expanduser()
+        if not path.is_file():
+            raise ConfigError(f"the file {configured} does not exist; fix the path in your configuration")
+        return path
+    for base in (Path.cwd() / "config", _BUNDLED_CONFIG):
+        if (base / name).is_file():
+            return base / name
+    raise ConfigError(f"config/{name} is missing; reinstall evradar or point the configuration at a copy")
+
+
+def load_companies(path: Path) -> tuple[Company, ...]:
+    """Read companies.toml; a broken file is a configuration error naming the problem."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return companies_from_toml(data)
+    except (OSError, tomllib.TOMLDecodeError, ValueError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+
+
+def load_handlers(specs: Sequence[str], companies: tuple[Company, ...]) -> list[Handler]:
+    """Build each handler named as "module:Class" with the company knowledge."""
+    context = HandlerContext(companies=companies)
+    handlers: list[Handler] = []
+    for spec in specs:
+        module_name, _, class_name = spec.partition(":")
+        try:
+            factory = getattr(importlib.import_module(module_name), class_name)
+        except (ImportError, AttributeError, ValueError) as exc:
+            raise ConfigError(f"handler {spec!r} cannot be loaded ({exc}); name it as module:Class") from exc
+        handlers.append(factory(context))
+    return handlers
+
+
+def detect(handlers: Sequence[Handler], item: Item) -> Detection | None:
+    """The strongest detection any handler makes for the item."""
+    found = [d for h in handlers if (d := h.detect(item)) is not None]
+    return max(found, key=lambda d: d.score, default=None)

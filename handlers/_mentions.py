@@ -1,0 +1,307 @@
+"""Who a story names, sentence by sentence, once the story's own conventions are applied.
+
+Beyond the knowledge-base matches, a story defines names of its own ("Alexander
+Dennis Ltd. (ADL)", an unknown "start-up Motovis" that the headline repeats),
+shortens names ("LG" for LG Energy Solution), and uses everyday words that are also
+brands ("Smart-Car", "Tata's EV Arm"). This module settles all that into one list
+of mentions per sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import replace
+
+from .companies import CompanyIndex, Mention, alias_key
+
+MEDIA = frozenset(
+    (
+        "reuters bloomberg nikkei ft wsj cnbc electrek benzinga cailian caixin latepost yonhap "
+        "handelsblatt techcrunch ap afp xinhua insideevs autocar teslarati cnevpost mint "
+        "moneycontrol jato"
+    ).split()
+) | {
+    "financial times",
+    "wall street journal",
+    "the information",
+    "associated press",
+    "automotive news",
+    "the verge",
+    "the economic times",
+    "economic times",
+    "business standard",
+    "korea economic daily",
+    "maeil business",
+    "the korea herald",
+    "nikkei asia",
+    "jato dynamics",
+}
+
+_ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Z0-9&]{1,7}|[A-Z][a-z]?[A-Z][A-Z0-9&]{0,5})\s*\)")
+_CAPITALISED = re.compile(r"\b([A-Z][A-Za-z]+|[A-Z]{2,})(?:'s)?\b")
+
+
+def story_mentions(index: CompanyIndex, plan: Sequence[tuple[str, str]]) -> list[list[Mention]]:
+    """Mentions for each (text, role) of a story; roles are "title", "lede", "background"."""
+    found = _find_all(index, plan)
+    focus = {
+        m.name
+        for (_, role), ms in zip(plan, found, strict=True)
+        if role != "background"
+        for m in ms
+        if not m.plural
+    }
+    if len(focus) < 2 and not any("(" in text or role == "background" for text, role in plan):
+        return found  # one company or none: no deal to read, so skip the finer points
+    for (text, role), mentions in zip(plan, found, strict=True):
+        if role != "title":  # in Title Case every word looks like a name
+            mentions += _coordinated(text, mentions)
+    local: dict[str, tuple[str, bool]] = {}
+    for (text, role), mentions in zip(plan, found, strict=True):
+        if role == "lede":
+            for m in mentions:
+                if not m.known:
+                    local[m.name] = (m.name, False)
+                    short = m.name.rsplit(" ", 1)
+                    if len(short) == 2 and short[1].lower() in _TRAILING:
+                        local.setdefault(short[0], (m.name, False))
+        local.update(_acronyms(text, mentions))
+    if plan and plan[0][1] == "title":
+        local.update(_spelled_out(plan[0][0], [t for t, r in plan if r == "lede"], local))
+    out: list[list[Mention]] = []
+    for (text, _), mentions in zip(plan, found, strict=True):
+        mentions = mentions + _local_mentions(text, local, mentions)
+        out.append(sorted((m for m in mentions if m.name.lower() not in MEDIA), key=lambda m: m.start))
+    _first_words(index, plan, out)
+    _drop_uncorroborated(plan, out)
+    longer: dict[tuple[str, ...], list[str]] = {}  # a name's leading words -> fuller names they start
+    for name in dict.fromkeys(m.name for mentions in out for m in mentions if m.known):
+        key = alias_key(name)
+        for size in range(1, len(key)):
+            longer.setdefault(key[:size], []).append(name)
+    lede_order = [m.name for (_, role), ms in zip(plan, out, strict=True) if role == "lede" for m in ms]
+    return [
+        _dedupe([_refine(m, text, longer, lede_order) for m in mentions])
+        for (text, _), mentions in zip(plan, out, strict=True)
+    ]
+
+
+_TRAILING = frozenset(["group", "holdings", "holding", "motors", "motor", "corp", "company", "inc", "ltd"])
+_SPAN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:of\s+)?[A-Z][a-z]+){1,4}")
+_ALLCAPS = re.compile(r"\b[A-Z]{2,5}\b")
+_NOT_ACRONYMS = frozenset(
+    (
+        "EV EVS US UK EU USA UAE CEO CFO CTO COO IPO SUV SUVS AI IT OEM OEMS GWH KWH MW MWH NEV "
+        "NEVS BEV PHEV ADAS LFP NMC SEC DOE IRA NHTSA EPA GDP Q1 Q2 Q3 Q4 CO2 R&D LNG"
+    ).split()
+)
+# Last words of spelled-out names that are programmes, rules or bodies, not companies.
+_NOT_FIRMS = frozenset(
+    (
+        "standard standards act law plan program programme initiative agreement protocol policy "
+        "rule rules regulation code index test cycle administration agency department ministry "
+        "commission council union association system alliance forum summit conference exchange"
+    ).split()
+)
+_COORDINATED = re.compile(
+    r"(?:,\s*|\s+and\s+|\s*&\s*)([A-Z][\w.&'-]+(?:\s+[A-Z][\w.&'-]+){0,2})"
+    r"(?=\s*,|\s+and\s|\s+(?:to|will|sign|signs|signed|agree|agreed|form|forms|plan|plans|said|have|has|"
+    r"are|launch|launches|set|sets|unveil|unveiled|team|teams|join|joins|partner|partners)\b)"
+)
+_PLACES = frozenset(
+    (
+        "china japan korea india germany france italy spain britain england europe america asia "
+        "africa canada mexico brazil australia indonesia vietnam thailand malaysia singapore "
+        "taiwan turkey hungary poland sweden norway finland netherlands belgium austria "
+        "switzerland russia ukraine saudi arabia uae dubai israel egypt morocco chile argentina "
+        "texas california michigan ohio georgia tennessee kentucky shanghai beijing shenzhen "
+        "tokyo seoul berlin munich paris london detroit the this that new"
+    ).split()
+)
+
+
+def _coordinated(text: str, mentions: list[Mention]) -> list[Mention]:
+    """An unknown name listed with known companies: "Suzuki, Toshiba and Denso" names Toshiba."""
+    out: list[Mention] = []
+    for mention in [m for m in mentions if m.known]:
+        match = _COORDINATED.match(text, mention.end)
+        if not match:
+            continue
+        name = match.group(1).removesuffix("'s")
+        start = match.start(1)
+        words = name.lower().split()
+        if words[0] in _PLACES or any(m.start < start + len(name) and start < m.end for m in mentions):
+            continue
+        out.append(Mention(name, start, start + len(name), False))
+    return out
+
+
+def _spelled_out(title: str, lede: list[str], local: dict[str, tuple[str, bool]]) -> dict[str, tuple[str, bool]]:
+    """A headline acronym the lede spells out: "BII" for "British International Investment"."""
+    out: dict[str, tuple[str, bool]] = {}
+    for match in _ALLCAPS.finditer(title):
+        acronym = match.group()
+        if acronym in _NOT_ACRONYMS or acronym in local:
+            continue
+        for text in lede:
+            for span in _SPAN.finditer(text):
+                words = [w for w in span.group().split() if w != "of"]
+                if "".join(w[0] for w in words) == acronym and words[-1].lower() not in _NOT_FIRMS:
+                    out[acronym] = (span.group(), False)
+                    out[span.group()] = (span.group(), False)
+    return out
+
+
+def _find_all(index: CompanyIndex, plan: Sequence[tuple[str, str]]) -> list[list[Mention]]:
+    """One pass over the whole story, split back into sentences (offsets made local)."""
+    joined = "\n".join(text for text, _ in plan)
+    title_end = len(plan[0][0]) if plan and plan[0][1] == "title" else -1
+    starts, offset = [], 0
+    for text, _ in plan:
+        starts.append(offset)
+        offset += len(text) + 1
+    out: list[list[Mention]] = [[] for _ in plan]
+    for mention in index.find(joined):
+        if mention.end > title_end >= mention.start:
+            continue  # nothing spans the headline's end
+        if not mention.known and mention.start < title_end and not mention.ticker:
+            continue  # in Title Case every word looks like a name
+        i = bisect_right(starts, mention.start) - 1
+        shift = starts[i]
+        out[i].append(replace(mention, start=mention.start - shift, end=mention.end - shift))
+    return out
+
+
+def _acronyms(text: str, mentions: list[Mention]) -> dict[str, tuple[str, bool]]:
+    """Short names a story defines: "Alexander Dennis Ltd. (ADL)" makes "ADL" mean it."""
+    out: dict[str, tuple[str, bool]] = {}
+    for mention in mentions:
+        match = _ACRONYM.match(text, mention.end)
+        if match and not mention.ticker:
+            out[match.group(1)] = (mention.name, mention.known)
+    return out
+
+
+def _local_mentions(text: str, local: dict[str, tuple[str, bool]], taken: list[Mention]) -> list[Mention]:
+    """Where the story's own names (unknown firms, acronyms) appear in one sentence."""
+    out: list[Mention] = []
+    for surface, (name, known) in local.items():
+        if surface not in text:
+            continue
+        for match in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w])('s)?", text):
+            start, end = match.start(), match.end()
+            if not any(m.start < end and start < m.end for m in taken + out):
+                out.append(Mention(name, start, end, known, bool(match.group(1))))
+    return out
+
+
+def _first_words(index: CompanyIndex, plan: Sequence[tuple[str, str]], out: list[list[Mention]]) -> None:
+    """A headline's "LG" or "Tata's" stands for the LG or Tata company the lede names."""
+    lede_names = [
+        m.name
+        for (_, role), ms in zip(plan, out, strict=True)
+        if role == "lede"
+        for m in ms
+        if m.known and not m.weak
+    ]
+    by_first: dict[str, str] = {}
+    for name in lede_names:
+        first = name.split()[0]
+        if len(name.split()) > 1 and (len(first) >= 4 or first.isupper()):
+            by_first.setdefault(first, name)
+    for (text, role), mentions in zip(plan, out, strict=True):
+        if role != "title" or not by_first:
+            continue
+        for match in _CAPITALISED.finditer(text):
+            found = by_first.get(match.group(1))
+            start, end = match.start(), match.end()
+            if found and not any(m.start < end and start < m.end for m in mentions):
+                mentions.append(Mention(found, start, end, True, match.group().endswith("'s")))
+        mentions.sort(key=lambda m: m.start)
+
+
+def _drop_uncorroborated(plan: Sequence[tuple[str, str]], out: list[list[Mention]]) -> None:
+    """Keep an everyday-word brand ("Smart", "Grab") only where the story backs it up."""
+    trusted = {m.name for ms in out for m in ms if not m.weak}
+    for (text, role), mentions in zip(plan, out, strict=True):
+        for m in mentions:
+            if m.weak and m.name not in trusted and _plainly_a_name(text, m, role):
+                trusted.add(m.name)
+    for (text, _), mentions in zip(plan, out, strict=True):
+        mentions[:] = [m for m in mentions if not m.weak or (m.name in trusted and not _compound(text, m))]
+
+
+_VERBISH = frozenset(
+    (
+        "said says will would has have had is was are and plans planned agreed signed raised "
+        "announced unveiled launched reported expects shares stock to also chief ceo, inc"
+    ).split()
+)
+
+
+def _plainly_a_name(text: str, mention: Mention, role: str) -> bool:
+    """Capitalised mid-sentence in running text, or a sentence's subject ("Cruise raised")."""
+    if _compound(text, mention) or not text[mention.start].isupper():
+        return False
+    if role == "title" and _title_case(text):
+        return False
+    if mention.start > 0:
+        return True
+    following = text[mention.end :].split(maxsplit=1)
+    return bool(following) and following[0].lower() in _VERBISH
+
+
+def _compound(text: str, mention: Mention) -> bool:
+    return text[mention.end : mention.end + 1] == "-" or text[mention.start - 1 : mention.start] == "-"
+
+
+def _title_case(text: str) -> bool:
+    words = [w for w in text.split() if len(w) > 3 and w[0].isalpha()]
+    return bool(words) and sum(w[0].isupper() for w in words) / len(words) > 0.6
+
+
+def _dedupe(mentions: list[Mention]) -> list[Mention]:
+    """Merge a name with the ticker or repeat right after it ("Xiaomi Corp. (OTC: XIACF)")."""
+    out: list[Mention] = []
+    for mention in mentions:
+        if out and out[-1].name == mention.name and mention.start - out[-1].end <= 25:
+            prev = out[-1]
+            out[-1] = Mention(
+                prev.name,
+                prev.start,
+                mention.end,
+                prev.known,
+                prev.possessive or mention.possessive,
+                prev.ticker or mention.ticker,
+            )
+        elif out and mention.start < out[-1].end:
+            continue  # overlapping names: the earlier, longer one stands
+        else:
+            out.append(mention)
+    return out
+
+
+def _refine(
+    mention: Mention, text: str, longer: dict[tuple[str, ...], list[str]], lede_order: list[str]
+) -> Mention:
+    """ "Volvo" means Volvo Group when the story names Volvo Group.
+
+    A company's own short name ("Hyundai", "TPG") is read as the longer one ("Hyundai
+    Motor Group", "TPG Rise Climate") only when the lede names the longer one first.
+    """
+    if not mention.known or mention.ticker:
+        return mention
+    surface_text = text[mention.start : mention.end].removesuffix("'s").removesuffix("’s")
+    for name in longer.get(alias_key(surface_text), ()):
+        if name == mention.name:
+            continue
+        if surface_text == mention.name and _first(lede_order, mention.name, name) != name:
+            continue
+        return replace(mention, name=name)
+    return mention
+
+
+def _first(order: list[str], a: str, b: str) -> str:
+    return next((n for n in order if n in (a, b)), "")

@@ -1,0 +1,152 @@
+"""A story read for deals: its sentences, which named companies take part, and what binds them.
+
+The sentences are joined into one masked text (companies replaced by ``⟦n⟧`` slots,
+sentences separated by ``;`` so that no pattern crosses them) and scanned once; each
+sentence then keeps its own hits, parties, context companies and deal links.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from . import _lexicon as lx
+from .companies import Mention
+
+_SEPARATOR = " ;\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A deal cue and the parties it binds."""
+
+    cue: lx.Cue
+    parties: tuple[str, ...]
+    text: str
+    target: str = ""  # for a bound cue, the counterparty it names
+
+    def pairs(self, a: str, b: str) -> bool:
+        """True when this link makes a and b direct counterparties."""
+        return not self.cue.mutual and bool(self.target) and set(self.parties) == {a, b} and self.target in (a, b)
+
+
+@dataclass(slots=True)
+class Sentence:
+    """A sentence of a story, with its weight in the story and what it says."""
+
+    text: str
+    weight: float
+    role: str  # "title", "lede" or "background"
+    mentions: list[Mention]
+    hits: dict[str, list[re.Match[str]]] = field(default_factory=dict)
+    parties: list[str] = field(default_factory=list)
+    context: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+
+    @property
+    def strength(self) -> float:
+        return max((link.cue.strength for link in self.links), default=0.0)
+
+    def linked(self) -> list[str]:
+        return unique(p for link in self.links for p in link.parties)
+
+    def has(self, name: str) -> bool:
+        return name in self.hits
+
+    def words(self, name: str) -> list[str]:
+        return [m.group().lower() for m in self.hits.get(name, ())]
+
+
+def unique(names: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+def masked(text: str, mentions: Sequence[Mention], first_slot: int = 0) -> str:
+    """The sentence with each company replaced by its numbered slot (⟦0⟧, ⟦1⟧, …)."""
+    out, pos = [], 0
+    for i, mention in enumerate(mentions, start=first_slot):
+        out.append(text[pos : mention.start])
+        out.append(f"⟦{i}⟧" + ("'s" if mention.possessive else ""))
+        pos = mention.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def read(sents: list[Sentence], children: dict[str, str]) -> None:
+    """Scan the sentences together and fill in each one's hits, parties and links.
+
+    ``children`` maps a company to its unit named elsewhere in the story, so that
+    "Panasonic's battery arm" can stand for Panasonic Energy.
+    """
+    pieces: list[str] = []
+    starts: list[int] = []
+    slots: list[tuple[int, int]] = []
+    offset = 0
+    for index, sent in enumerate(sents):
+        text = masked(sent.text, sent.mentions, len(slots))
+        slots += [(index, m) for m in range(len(sent.mentions))]
+        starts.append(offset)
+        pieces.append(text)
+        offset += len(text) + len(_SEPARATOR)
+    story = _SEPARATOR.join(pieces)
+    for name, matches in lx.SCANNER.scan(story).items():
+        for match in matches:
+            sents[bisect_right(starts, match.start()) - 1].hits.setdefault(name, []).append(match)
+    for sent in sents:
+        _analyse(sent, story, slots, children)
+
+
+def _analyse(sent: Sentence, story: str, slots: list[tuple[int, int]], children: dict[str, str]) -> None:
+    def local(slot: int) -> int:
+        return slots[slot][1]
+
+    for match in sent.hits.get("unit_of", ()):
+        i = local(int(match.group(1)))
+        child = children.get(sent.mentions[i].name)
+        if child:
+            sent.mentions[i] = Mention(child, sent.mentions[i].start, sent.mentions[i].end, True)
+    context = {local(s) for s in _context_slots(sent, story)}
+    context |= {i for i, m in enumerate(sent.mentions) if m.plural}
+    party = [i for i in range(len(sent.mentions)) if i not in context]
+    sent.parties = unique(sent.mentions[i].name for i in party)
+    sent.context = unique(sent.mentions[i].name for i in context)
+    for name, matches in sent.hits.items():
+        cue = lx.CUES.get(name)
+        if cue is None:
+            continue
+        for match in matches:
+            if not cue.bound:
+                if len(sent.parties) >= 2:
+                    sent.links.append(Link(cue, tuple(sent.parties), match.group()))
+                continue
+            group = next((g for g in match.groups() if g is not None), None)
+            if group is None or local(int(group)) in context:
+                continue
+            target = local(int(group))
+            subjects = [i for i in party if i < target][-3:] or [i for i in party if i != target][:1]
+            names = unique(sent.mentions[i].name for i in (*subjects, target))
+            sent.links.append(Link(cue, tuple(names), match.group(), sent.mentions[target].name))
+
+
+def _context_slots(sent: Sentence, story: str) -> set[int]:
+    """Slots that describe or list rather than take part ("Volkswagen's Audi": Volkswagen)."""
+    context: set[int] = set()
+    for match in sent.hits.get("describes_next", ()):
+        attributive = lx.ATTRIBUTIVE.match(story, match.end())
+        context.add(int(match.group(2) if attributive else match.group(1)))
+    for match in sent.hits.get("describes_unit", ()):
+        context.add(int(match.group(1)))
+    for match in sent.hits.get("describes_prev", ()):
+        context.update(lx.slots(match.group(2)))
+    for name in ("venture_of", "former", "names_venture"):
+        for match in sent.hits.get(name, ()):
+            context.update(lx.slots(match.group()))
+    for match in sent.hits.get("listing", ()):
+        context.add(int(match.group(1)))
+        pos = match.end()
+        while (more := lx.LISTING_CONT.match(story, pos)) is not None:
+            context.add(int(more.group(1)))
+            pos = more.end()
+    return context

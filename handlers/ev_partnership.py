@@ -1,0 +1,346 @@
+"""The EV-partnership handler: who made a deal, what kind, how far along, and why we think so.
+
+It reads the headline and lede the way an analyst does: find the companies, drop the
+ones that only describe another ("Volkswagen's Audi", "customers such as BMW"), look
+for a deal that binds two of them, then check that the deal is about electric
+vehicles and not grid storage, combustion engines or a court report. Background
+sentences can only add ``related`` deals, never the primary partners.
+
+The score is the geometric mean of how strongly the text states a deal and how
+clearly it is about EVs, times penalties for acquisitions, disputes, digests and
+asides; 0.5 is the alert threshold.
+"""
+
+from __future__ import annotations
+
+import re
+from math import sqrt
+
+from bot.models import Company, Detection, Item, Kind, Relation, Stage
+
+from . import HandlerContext
+from . import _lexicon as lx
+from ._mentions import story_mentions
+from ._sentence import Sentence, read, unique
+from ._text import sections
+from .companies import CompanyIndex
+
+THRESHOLD = 0.5
+# Background sentences are read for related deals only when they use deal words at all.
+_DEALISH = re.compile(
+    r"partner|venture|stake|invest|suppl|deal|agree|team|tie|allian|build|licen|order|contract|jointly|"
+    r"mou|memorand|cooperat|collaborat|launch|develop|produc|form|unit",
+    re.IGNORECASE,
+)
+_ENGINE_SIZE = re.compile(r"\b\d{3,4}\s?cc\b")  # "300-600cc motorcycles": combustion
+_LEDE_WEIGHTS = (0.95, 0.8, 0.7, 0.6)  # the headline weighs 1.0, background sentences 0.6
+_EV_PRIOR = {
+    "ev_maker": 0.55,
+    "battery": 0.55,
+    "battery_materials": 0.45,
+    "charging": 0.55,
+    "autonomy": 0.45,
+    "two_wheeler": 0.15,
+    "automaker": 0.15,
+    "commercial_vehicle": 0.15,
+    "supplier": 0.15,
+    "semiconductor": 0.1,
+}
+_FAMILY_WORDS = {"Group", "Holdings", "Holding"}
+
+
+class EvPartnershipHandler:
+    """Detects EV partnerships in news items; see the module docstring."""
+
+    name = "ev_partnership"
+
+    def __init__(self, context: HandlerContext) -> None:
+        self.index = CompanyIndex(context.companies, common_words=lx.COMMON_WORDS)
+
+    def detect(self, item: Item) -> Detection | None:
+        parts = sections(item.title, item.summary, item.content)
+        plan = [(parts.title, "title")] if parts.title else []
+        plan += [(text, "lede") for text in parts.lede] + [(t, "background") for t in parts.background]
+        all_mentions = story_mentions(self.index, plan)
+        if not any(all_mentions):
+            return None
+        named = unique(
+            m.name
+            for (_, role), ms in zip(plan, all_mentions, strict=True)
+            if role != "background"
+            for m in ms
+            if not m.plural
+        )
+        if len(named) < 2 and not any(role == "background" for _, role in plan):
+            return _one_company(named)  # a deal needs two sides: nothing more to read
+        children = self._children({m.name for ms in all_mentions for m in ms if m.known})
+        sents: list[Sentence] = []
+        lede_seen = 0
+        for (text, role), mentions in zip(plan, all_mentions, strict=True):
+            weight = {"title": 1.0, "background": 0.6}.get(role, 0.0)
+            if role == "lede":
+                weight, lede_seen = _LEDE_WEIGHTS[min(lede_seen, 3)], lede_seen + 1
+            sents.append(Sentence(text, weight, role, list(mentions)))
+        focus = [s for s in sents if s.role != "background"]
+        # Background sentences matter only where they name two companies (a related deal).
+        background = [
+            s
+            for s in sents
+            if s.role == "background" and len({m.name for m in s.mentions}) >= 2 and _DEALISH.search(s.text)
+        ]
+        read(focus + background, children)
+        return _Verdict(self.index, focus, background).detection()
+
+    def _children(self, names: set[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for name in names:
+            company = self.index.get(name)
+            if company and company.parent in names:
+                out.setdefault(company.parent, name)
+        return out
+
+
+def _one_company(named: list[str]) -> Detection:
+    return Detection(
+        handler="ev_partnership",
+        alert=False,
+        score=0.0,
+        partners=tuple(named),
+        kind="other",
+        stage="announced",
+        evidence="",
+        ev=False,
+        reasons=("fewer than two companies are named in the headline and lede",),
+    )
+
+
+class _Verdict:
+    """Weighs one story's sentences into a detection."""
+
+    def __init__(self, index: CompanyIndex, sents: list[Sentence], background: list[Sentence]):
+        self.index = index
+        self.sents = sents
+        self.background = background
+        self.title = sents[0] if sents and sents[0].role == "title" else None
+        self.lede = [s for s in sents if s.role == "lede"]
+        self.reasons: list[str] = []
+
+    def detection(self) -> Detection:
+        deal, strength = self._deal()
+        partners = self._partners()
+        ev = self._ev(partners)
+        penalty = self._penalty(deal)
+        score = sqrt(strength * ev) * penalty
+        if len(partners) < 2:
+            score = min(score, 0.45)  # a deal needs two sides; one company is news, not an alert
+            self.reasons.append("only one party is named")
+        score = round(max(0.0, min(1.0, score)), 3)
+        return Detection(
+            handler="ev_partnership",
+            alert=score >= THRESHOLD,
+            score=score,
+            partners=tuple(partners),
+            kind=_kind([s for s in (self.title, deal) if s is not None], deal),
+            stage=_stage([s for s in (self.title, deal, *self.lede[:2]) if s is not None]),
+            evidence=self._evidence(partners, deal),
+            ev=ev >= 0.5,
+            reasons=tuple(self.reasons),
+            tickers=tuple(
+                unique(m.ticker for s in self.sents for m in s.mentions if m.ticker and m.name in partners)
+            ),
+            related=self._related(partners),
+        )
+
+    def _deal(self) -> tuple[Sentence | None, float]:
+        """The sentence that states the deal most strongly, and how strongly."""
+        best, best_value = None, 0.0
+        for sent in self.sents:
+            value = sent.strength * sent.weight
+            if sent.role != "title" and sent.has("background"):
+                value *= 0.5
+            if value > best_value:
+                best, best_value = sent, value
+        if best is None:
+            self.reasons.append("no deal wording in the headline or lede")
+            return None, 0.0
+        link = max(best.links, key=lambda link: link.cue.strength)
+        where = "headline" if best is self.title else "lede"
+        self.reasons.append(f"deal cue '{link.cue.name}' in the {where}: \"{_clip(link.text)}\"")
+        return best, min(1.0, best_value)
+
+    def _partners(self) -> list[str]:
+        """Headline parties first; the lede's deal sentences fill in a missing counterparty."""
+        chosen = list(self.title.parties if self.title else [])
+        if len(chosen) < 2:
+            ranked = sorted((s for s in self.lede if s.links), key=lambda s: -s.strength * s.weight)
+            for sent in ranked:
+                # With one company in the headline, only a deal it takes part in completes it.
+                links = [k for k in sent.links if not chosen or chosen[0] in k.parties]
+                chosen += [p for k in links for p in k.parties if p not in chosen]
+                if len(chosen) >= 2:
+                    break
+        partners = self._family(chosen)[:8]
+        if partners:
+            self.reasons.append("partners: " + ", ".join(partners))
+        return partners
+
+    def _family(self, names: list[str]) -> list[str]:
+        """Hyundai + Kia act as Hyundai Motor Group; a parent and its unit count once."""
+        companies: list[Company | None] = [self.index.get(n) for n in names]
+        parents = [c.parent if c else "" for c in companies]
+        groups = [n for n in names if n.split()[-1] in _FAMILY_WORDS]
+        out: list[str] = []
+        for name, parent in zip(names, parents, strict=True):
+            parent = parent or next((g for g in groups if g != name and g.split()[0] == name.split()[0]), "")
+            if parent and parent in names:
+                name = self._which_of(name, parent)
+            elif parent and parents.count(parent) >= 2:
+                name = parent
+            if name not in out:
+                out.append(name)
+        return out
+
+    def _which_of(self, child: str, parent: str) -> str:
+        """A unit and its parent both named: are they counterparties, or one party twice?"""
+        sents = [s for s in self.sents if s.links]
+        if any(link.pairs(child, parent) for s in sents for link in s.links):
+            return child  # "Glencore invests in Li-Cycle": both stay
+        if self.title and parent in self.title.linked():
+            return parent
+        acts_alone = any(child in s.linked() and parent not in s.linked() for s in self.lede)
+        return child if acts_alone else parent
+
+    def _ev(self, partners: list[str]) -> float:
+        head = self.title or (self.sents[0] if self.sents else None)
+        head_words = set(head.words("ev")) if head else set()
+        against = unique(w for s in self.sents for w in s.words("not_ev"))
+        against += [m.group() for s in self.sents if "cc" in s.text for m in _ENGINE_SIZE.finditer(s.text)]
+        words = unique(
+            w
+            for s in self.sents
+            for w in s.words("ev")
+            if not (w.startswith("cell") and any(a.endswith(w) for a in against))
+        )
+        prior = max((_EV_PRIOR.get(c.sector, 0.0) for p in partners if (c := self.index.get(p))), default=0.0)
+        named = {m.name for s in self.sents for m in s.mentions} - set(partners)
+        if any((c := self.index.get(n)) and _EV_PRIOR.get(c.sector, 0.0) >= 0.5 for n in named):
+            prior = max(prior, 0.35)  # "rent Teslas to drivers": the deal is about EVs
+        weight = 0.3 if len(against) >= len(words) else 0.15
+        value = prior + 0.4 * min(len(head_words), 2) + 0.25 * min(len(words), 4) - weight * min(len(against), 3)
+        if words:
+            self.reasons.append("EV wording: " + ", ".join(words[:4]))
+        elif prior:
+            self.reasons.append(f"EV by who the partners are (sector prior {prior:.2f})")
+        if against:
+            self.reasons.append("not-EV wording: " + ", ".join(against[:4]))
+        return max(0.0, min(1.0, value))
+
+    def _penalty(self, deal: Sentence | None) -> float:
+        factor = 1.0
+        head = self.sents[:3]
+        title = self.title
+        digest = any(s.has("digest") for s in self.sents[:2]) or bool(
+            title
+            and (_many_stories(title.text) or any(m.start() == 0 for m in title.hits.get("digest_start", ())))
+        )
+        checks = (
+            (digest, 0.2, "reads like a digest of several stories"),
+            (any(s.has("consumer_deals") for s in head), 0.3, "reads like a shopping post about discounts"),
+            (deal is not None and deal.has("marketing"), 0.5, "reads like a marketing tie-up"),
+            (
+                deal is not None
+                and title is not None
+                and deal is not title
+                and title.has("other_news")
+                and not title.links
+                and not _deal_words(title),
+                0.45,
+                "the headline is about other news; the deal is an aside",
+            ),
+            (
+                any(s.has("acquisition") and not (s.has("part_ownership") or "%" in s.text) for s in head),
+                0.3,
+                "reads like an outright acquisition, not a partnership",
+            ),
+            (any(s.has("no_partner") for s in head), 0.3, "a partner is sought or missing, not named"),
+            (any(s.has("dispute") for s in head), 0.5, "reads like a dispute or settlement"),
+        )
+        for applies, multiplier, reason in checks:
+            if applies:
+                factor *= multiplier
+                self.reasons.append(reason)
+        return factor
+
+    def _evidence(self, partners: list[str], deal: Sentence | None) -> str:
+        def rank(sent: Sentence) -> tuple[int, float, float]:
+            covered = sum(1 for p in partners if p in sent.parties or p in sent.linked())
+            return (min(covered, 2), sent.strength, sent.weight if sent is not self.title else 0.5)
+
+        candidates = [s for s in self.sents if s.links]
+        if candidates:
+            return max(candidates, key=rank).text
+        return deal.text if deal else (self.sents[0].text if self.sents else "")
+
+    def _related(self, partners: list[str]) -> tuple[Relation, ...]:
+        out: list[Relation] = []
+        asides = [s for s in self.lede if s.has("background")]
+        for sent in self.background + asides:
+            names = self._family(
+                unique(p for link in sent.links if link.cue.strength >= 0.7 for p in link.parties)
+            )
+            if len(names) < 2 or set(names) <= set(partners):
+                continue
+            if any(set(r.partners) == set(names) for r in out):
+                continue
+            out.append(Relation(tuple(names), _kind([sent], sent), _stage([sent]), sent.text))
+        return tuple(out)
+
+
+def _kind(focus: list[Sentence], deal: Sentence | None) -> Kind:
+    """The heaviest family of kind words in the headline and deal sentence."""
+    totals: dict[str, float] = {}
+    for sent in unique_sentences(focus):
+        for name, (kind, weight) in lx.KIND_WEIGHTS.items():
+            hits = len(sent.hits.get(name, ()))
+            if hits:
+                totals[kind] = totals.get(kind, 0.0) + weight * min(hits, 2)
+    for link in deal.links if deal else ():
+        if link.cue.kind:
+            totals[link.cue.kind] = totals.get(link.cue.kind, 0.0) + link.cue.strength
+    ranked: list[Kind] = sorted(lx.KIND_ORDER, key=lambda k: -totals.get(k, 0.0))
+    return ranked[0] if totals.get(ranked[0], 0.0) > 0 else "other"
+
+
+def unique_sentences(sents: list[Sentence]) -> list[Sentence]:
+    out: list[Sentence] = []
+    for sent in sents:
+        if all(sent is not s for s in out):
+            out.append(sent)
+    return out
+
+
+def _stage(sents: list[Sentence]) -> Stage:
+    """Ended beats talks beats announced, sentence by sentence in order of importance."""
+    for sent in unique_sentences(sents):
+        if sent.has("ended"):
+            return "ended"
+        if sent.has("talks") or (sent.has("hedge") and not sent.has("firm")):
+            return "talks"
+    return "announced"
+
+
+def _deal_words(sent: Sentence) -> bool:
+    """Deal or stage wording, even without two named parties ("rescue talks collapse")."""
+    return sent.has("talks") or any(
+        sent.has(c.name) for c in lx.CUES.values() if not c.bound and c.strength >= 0.8
+    )
+
+
+def _many_stories(title: str) -> bool:
+    """ "Tesla grows fleet, Einride gets a partner, and China goes big": three headlines in one."""
+    segments = [s for s in title.replace(", and ", ", ").split(", ") if len(s.split()) >= 3]
+    return len(segments) >= 3
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

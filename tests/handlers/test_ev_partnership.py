@@ -1,0 +1,232 @@
+"""The EV-partnership handler on labelled examples: every kind, every stage, every trap."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.models import Item
+from handlers.ev_partnership import EvPartnershipHandler
+from tests.conftest import SEED
+
+
+def _item(title: str, summary: str = "", content: str = "") -> Item:
+    return Item(id="t", title=title, summary=summary, content=content)
+
+
+# (title, summary, partners, kind, stage): written for these tests, in the style of wire headlines.
+ALERTS = [
+    (
+        "Magna Steyr to build GAC and Xpeng cars in Graz",
+        "Contract manufacturer Magna Steyr will assemble electric models for GAC and XPeng at its plant in "
+        "Graz, Austria, for European customers from next year.",
+        {"Magna Steyr", "GAC", "XPeng"},
+        "manufacturing",
+        "announced",
+    ),
+    (
+        "Stellantis takes 21% stake in Leapmotor for 1.5 billion euros",
+        "Stellantis will buy about 21% of Chinese EV maker Leapmotor and form a joint venture, Leapmotor "
+        "International, to sell its electric cars outside China.",
+        {"Stellantis", "Leapmotor"},
+        "investment",
+        "announced",
+    ),
+    (
+        "Toyota and CATL agree to jointly develop EV batteries",
+        "Toyota Motor and Contemporary Amperex Technology Co. Limited (CATL) signed a memorandum to co-develop "
+        "lithium-ion battery cells for electric vehicles.",
+        {"Toyota", "CATL"},
+        "technology",
+        "announced",
+    ),
+    (
+        "LG Energy Solution to supply GM with battery cells through 2030",
+        "LG Energy Solution signed a long-term deal to supply cylindrical battery cells to General Motors for "
+        "its electric pickups.",
+        {"LG Energy Solution", "General Motors"},
+        "supply",
+        "announced",
+    ),
+    (
+        "Honda and Sony form joint venture to make electric cars",
+        "Honda Motor and Sony Group agreed to set up an equally owned joint venture that will design and sell "
+        "electric vehicles from 2025.",
+        {"Honda", "Sony"},
+        "joint_venture",
+        "announced",
+    ),
+    (
+        "Hyundai and Kia to adopt Tesla's NACS charging port",
+        "Hyundai Motor Group said its EV drivers will get access to Tesla Superchargers in North America from "
+        "2024 and its cars will use the NACS port from 2025.",
+        {"Hyundai Motor Group", "Tesla"},
+        "charging",
+        "announced",
+    ),
+    (
+        "Nissan said to be in talks to build EVs for Mitsubishi Motors in the U.S.",
+        "Nissan is in talks with Mitsubishi Motors about supplying electric vehicles built at its U.S. plants, "
+        "people familiar with the matter said.",
+        {"Nissan", "Mitsubishi Motors"},
+        "manufacturing",
+        "talks",
+    ),
+    (
+        "Ford and SK On end BlueOval SK battery joint venture",
+        "Ford Motor and SK On agreed to dissolve their electric-vehicle battery joint venture and split its "
+        "plants between them.",
+        {"Ford", "SK On"},
+        "joint_venture",
+        "ended",
+    ),
+    (
+        "BMW scraps battery cell order with Northvolt",
+        "BMW cancelled a 2 billion euro contract for EV battery cells from Swedish battery maker Northvolt.",
+        {"BMW", "Northvolt"},
+        "supply",
+        "ended",
+    ),
+    (
+        "Volkswagen invests $5 billion in Rivian",
+        "Volkswagen will invest up to $5 billion in Rivian, taking a stake in the electric-vehicle maker, "
+        "and the two will co-develop software for electric vehicles.",
+        {"Volkswagen", "Rivian"},
+        "investment",
+        "announced",
+    ),
+]
+
+# Headlines a keyword filter alerts on and evradar must not.
+TRAPS = [
+    (
+        "Man takes plea deal on battery charge after parking-lot fight",
+        "A man charged with battery after a fight near a Tesla showroom accepted a plea deal in county court.",
+    ),
+    (
+        "Tesla Megapacks chosen for 300 MW grid battery in Texas",
+        "Utility developer Neoen picked Tesla Megapack units for a 300 MW/600 MWh energy storage project "
+        "connected to the grid.",
+    ),
+    (
+        "Law firm names new managing partner for its automotive practice",
+        "The firm said its new managing partner will advise carmakers including Ford and General Motors.",
+    ),
+    ("Read Next: BYD partners with Uber on robotaxis", ""),
+    (
+        "Rivian recalls 13,000 vehicles over steering fastener",
+        "Rivian said a nut joining the steering knuckle may not be torqued; BMW and Ford are not affected.",
+    ),
+    (
+        "Amazon acquires self-driving start-up Zoox for $1.2 billion",
+        "Amazon bought Zoox outright; the robotaxi developer will operate as a standalone business.",
+    ),
+    (
+        "Weekly EV digest: Tesla price cuts, GM layoffs, Ford and SK On venture news",
+        "A round-up of the week's electric-vehicle stories.",
+    ),
+    (
+        "Kia extends sponsorship of the Australian Open tennis tournament",
+        "Kia will stay the event's major sponsor and supply a courtesy fleet of cars.",
+    ),
+    (
+        "Bajaj Auto and Triumph launch 400cc petrol motorcycles",
+        "The partners' new combustion-engine motorcycles will be built by Bajaj in India.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "partners", "kind", "stage"), ALERTS, ids=[a[0][:40] for a in ALERTS]
+)
+def test_alerts_on_partnerships_of_every_kind_and_stage(
+    handler: EvPartnershipHandler, title: str, summary: str, partners: set[str], kind: str, stage: str
+) -> None:
+    detection = handler.detect(_item(title, summary))
+    assert detection is not None and detection.alert, detection and detection.reasons
+    assert set(detection.partners) == partners
+    assert detection.kind == kind
+    assert detection.stage == stage
+    assert 0.5 <= detection.score <= 1.0
+    assert detection.evidence in f"{title} {summary}"
+    assert detection.reasons
+
+
+@pytest.mark.parametrize(("title", "summary"), TRAPS, ids=[t[0][:40] for t in TRAPS])
+def test_no_alert_on_traps(handler: EvPartnershipHandler, title: str, summary: str) -> None:
+    detection = handler.detect(_item(title, summary))
+    assert detection is None or not detection.alert, detection.reasons if detection else None
+
+
+def test_seed_article_gives_one_alert_with_related_deals_kept_apart(handler: EvPartnershipHandler) -> None:
+    detection = handler.detect(_item("", "", SEED.read_text(encoding="utf-8")))
+    assert detection is not None and detection.alert
+    assert set(detection.partners) == {"Xiaomi", "Great Wall Motor"}
+    assert detection.kind == "manufacturing"
+    assert detection.stage == "talks"
+    assert "ByteDance" not in detection.partners
+    related = {frozenset(r.partners) for r in detection.related}
+    assert {
+        frozenset({"Baidu", "Geely"}),
+        frozenset({"Alibaba", "SAIC Motor"}),
+        frozenset({"Foxconn", "Byton"}),
+    } <= related
+    named = {p for r in detection.related for p in r.partners}
+    assert "ByteDance" not in named
+    assert "Great Wall" in detection.evidence and "Xiaomi" in detection.evidence
+
+
+def test_see_also_and_read_next_lines_never_make_partners(handler: EvPartnershipHandler) -> None:
+    content = (
+        "Tata Motors unveiled a new electric SUV on Monday with a range of 500 km.\n\n"
+        "See Also: BYD partners with Uber to put 100,000 EVs on its platform\n\n"
+        "Read Next: Ford and SK On split their battery venture"
+    )
+    detection = handler.detect(_item("Tata Motors unveils electric SUV", "", content))
+    assert detection is None or not detection.alert
+
+
+def test_tickers_are_reported_for_the_partners(handler: EvPartnershipHandler) -> None:
+    detection = handler.detect(
+        _item(
+            "Nio and CYVN deepen partnership",
+            "Nio Inc (NYSE: NIO) agreed to sell new shares to CYVN Holdings, which will invest $2.2 billion in "
+            "the EV maker.",
+        )
+    )
+    assert detection is not None and detection.alert
+    assert "NYSE: NIO" in detection.tickers
+
+
+def test_unknown_companies_count_when_the_text_marks_them(handler: EvPartnershipHandler) -> None:
+    detection = handler.detect(
+        _item(
+            "Renault partners with battery start-up Zyntrax on EV cells",
+            "Renault Group signed an agreement with battery start-up Zyntrax Energy Ltd. to co-develop "
+            "lithium-ion cells for its electric cars.",
+        )
+    )
+    assert detection is not None and detection.alert
+    assert "Renault" in detection.partners
+    assert any(p.startswith("Zyntrax") for p in detection.partners)
+
+
+def test_stage_moves_with_the_wording(handler: EvPartnershipHandler) -> None:
+    talks = handler.detect(
+        _item(
+            "Xiaomi reportedly in talks with Great Wall Motor to build EVs",
+            "Xiaomi is in talks to use a Great Wall Motor factory to make electric cars.",
+        )
+    )
+    signed = handler.detect(
+        _item(
+            "Xiaomi signs deal with Great Wall Motor to build EVs",
+            "Xiaomi signed an agreement to make electric cars at a Great Wall Motor factory.",
+        )
+    )
+    ended = handler.detect(
+        _item(
+            "Xiaomi and Great Wall Motor cancel EV manufacturing deal",
+            "The two companies terminated their agreement to build electric cars.",
+        )
+    )
+    assert [d.stage for d in (talks, signed, ended) if d] == ["talks", "announced", "ended"]
