@@ -19,7 +19,9 @@ SLOT = r"⟦(\d+)⟧"
 _S = SLOT
 # Gaps are counted in words so the regex engine steps word by word, not character by character.
 _GAP = r"(?:\s+[^\s⟦;]++){0,8}?\s+"  # up to eight words, not crossing a company or a clause
-_SHORT = r"(?:[^\s⟦;]++\s+){0,6}?"  # up to six words right before a company
+_SHORT = (
+    r"(?:[^\s⟦;]++\s+){0,6}?(?:⟦\d+⟧'s\s+(?:[^\s⟦;]++\s+){0,3}?)?"  # words (or an owner's name) before a company
+)
 _QTY = r"(?:\d[\d,.]*|a fifth|a third|a quarter|half|one-third|one-fifth)"
 
 
@@ -94,9 +96,28 @@ _cue(
     0.9,
     "supply",
     True,
-    "suppl* deliver* ship ships shipping provid* feed feeds sell sells sold",
-    rf"(?:suppl(?:y|ies|ied|ying)|deliver\w*|ship|ships|shipping|provid\w*|feed|feeds|sell|sells|sold)"
+    "suppl* ship ships shipping provid* feed feeds sell sells sold",
+    rf"(?:suppl(?:y|ies|ied|ying)|ship|ships|shipping|provid\w*|feed|feeds|sell|sells|sold)"
     rf"{_GAP}(?:to|for)\s+{_SHORT}{_S}",
+)
+_cue("delivers", 0.5, "supply", True, "deliver*", rf"deliver\w*{_GAP}(?:to|for)\s+{_SHORT}{_S}")
+_cue(
+    "customer",
+    0.9,
+    "supply",
+    True,
+    "first launch anchor biggest largest key customer customers",
+    rf"(?:(?:first|launch|anchor|biggest|largest|key)\s+)?customers?\s+(?:for|of)\s+(?:its\s+)?{_SHORT}{_S}",
+)
+_cue(
+    "fleet takes",
+    0.9,
+    "supply",
+    True,
+    "pilot* trial* test* deploy* add adds adding roll* lease* rent* reserv* preorder* pre",
+    rf"(?:pilot\w*|trial\w*|test\w*|deploy\w*|adds?|adding|roll\w* out|lease\w*|rent\w*|reserv\w*|"
+    rf"pre-?order\w*)\s+(?:up to |about |more than |\d[\d,.]* )?{_SHORT}{_S}(?:'s)?\s+(?:[\w-]+\s+){{0,2}}?"
+    rf"(?:vans|trucks|cars|vehicles|evs|buses|robotaxis|scooters|semis?)\b",
 )
 _cue(
     "supplies direct",
@@ -111,9 +132,9 @@ _cue(
     1.0,
     "supply",
     True,
-    "order* buy buys bought purchas* procur* source* sourcing recycl* collect*",
+    "order* buy buys bought purchas* procur* source* sourcing recycl* collect* reserv* pre",
     rf"(?:orders?|ordered|ordering|buy|buys|bought|purchas\w*|procur\w*|source\w*|sourcing|recycl\w*|"
-    rf"collect\w*){_GAP}from\s+{_SHORT}{_S}",
+    rf"collect\w*|reserv\w*|pre-?order\w*){_GAP}from\s+{_SHORT}{_S}",
 )
 _cue(
     "raises from",
@@ -122,7 +143,7 @@ _cue(
     True,
     "rais* secur* receiv* land* get gets got",
     rf"(?:rais\w+|secur\w+|receiv\w+|land\w*|get|gets|got){_GAP}(?:from|led by)\s+(?:new\s+|"
-    rf"existing\s+)?(?:investors?\s+|backer\s+)?{_S}",
+    rf"existing\s+)?(?:investors?\s+|backer\s+)?{_SHORT}{_S}",
 )
 _cue(
     "order of",
@@ -155,9 +176,10 @@ _cue(
     1.0,
     "",
     True,
-    "order contract deal agreement pact partnership alliance venture tie tieup mou cooperation collaboration",
+    "order contract deal agreement pact partnership alliance venture tie tieup mou cooperation collaboration "
+    "project programme consortium",
     rf"(?:order|contract|deal|agreement|pact|partnership|alliance|venture|tie-?up|mou|cooperation|"
-    rf"collaboration)\s+(?:with|from)\s+{_SHORT}{_S}",
+    rf"collaboration|project|programme|consortium)\s+(?:with|from)\s+{_SHORT}{_S}",
 )
 _cue(
     "builds for",
@@ -166,7 +188,7 @@ _cue(
     True,
     "build builds building built make makes making made produc* assembl* manufactur*",
     rf"(?:build|builds|building|built|make|makes|making|made|produce\w*|assembl\w*|manufactur\w*)"
-    rf"{_GAP}for\s+{_S}",
+    rf"(?:\s+[^\s⟦;,]++){{0,8}}?\s+for\s+{_S}",
 )
 _cue(
     "builds cars of",
@@ -240,8 +262,8 @@ _cue(
     "",
     True,
     "with and",
-    rf"(?:with|and)\s+(?:its\s+|their\s+)?(?:partner|ally)\s+{_S}",
-    near=24,
+    rf"(?:with|and)\s+(?:its\s+|their\s+)?(?:[\w-]+\s+)?(?:partner|ally)\s+{_S}",
+    near=40,
 )
 _cue(
     "joint with",
@@ -286,6 +308,14 @@ _cue(
     rf"debut|debuts|present|presents|introduce|introduces|roll out|rolls out|begin|begins|announce|"
     rf"announces)\b",
     after=(",", " and", " &", "'s", "’s", " ,"),
+)
+_cue(
+    "signs on",
+    0.9,
+    "",
+    True,
+    "sign signs signed signing pay pays paid paying",
+    rf"(?:sign|signs|signed|signing)\s+(?:up\s+)?{_S}\s+(?:on|up|as)\b|(?:pay|pays|paid|paying)\s+{_S}\s+(?:to|for)\b",
 )
 _cue(
     "courts",
@@ -463,12 +493,13 @@ _MORE: list[Rule] = [
         "exit* pull* quit* scraps scrapped scrapping scrap cancel* terminat* unwind* unwound wind* "
         "withdr* back* abandon* dissolv* break* broke split splits ditch* call* walk* revok* no sole full buy* "
         "bought takes take step* stepped stepping paus* suspend* shelv* put puts leav* sells sell end ends "
-        "ended ending",
+        "ended ending reject* block* veto* stop*",
         r"(?:exit\w*|pull\w* (?:out|back)|quit\w*|scraps|scrapped|scrapping|cancel\w*|terminat\w*|"
         r"unwind\w*|unwound|wind\w* down|withdr[ae]w\w*|back\w* out|abandon\w*|dissolv\w*|break\w* up|"
         r"broke up|splits?|ditch\w*|call\w* off|walk\w* away|revok\w*|no longer|sole owner|full ownership|"
         r"buys? out|bought out|buying out|buyout|takes? full control|steps? back|stepped back|stepping back|"
-        r"paus(?:e|es|ed|ing)|suspend\w*|shelv(?:e|es|ed|ing)|put on hold|puts? on ice|"
+        r"paus(?:e|es|ed|ing)|suspend\w*|shelv(?:e|es|ed|ing)|put on hold|puts? on ice|reject\w*|block\w*|"
+        r"veto\w*|stop\w* (?:funding|supporting|supplying|buying|working)|"
         r"sells? (?:its|their) (?:remaining |entire )?(?:\d+% )?(?:stake|shares|holding)|"
         r"leav\w* (?:the |its )?(?:\w+ ){0,2}(?:venture|partnership|alliance)|leaves\b|"
         r"end(?:s|ed|ing)? (?:its |their |the )?(?:[\w:]+[ -]){0,3}?(?:partnership|venture|jv|alliance|deal|"
@@ -547,7 +578,7 @@ _MORE: list[Rule] = [
         "ev",
         "robotaxi robotaxis robo autonomous self driverless driver adas automated smart intelligent "
         "lidar e edrive edrives inverter inverters silicon sic fuel ultium skateboard epowertrain",
-        r"(?:robo-?taxis?|autonomous|self-driving|driverless|driver[- ]assist\w*|adas|automated driving|"
+        r"(?:robo-?taxis?|autonomous|self-driving|driverless|driver[- ]assist\w*|adas|automated[- ]driving|"
         r"smart[- ]driving|smart[- ](?:cars?|vehicles?|evs?|mobility)|intelligent (?:driving|vehicles?|cars?|"
         r"electric)|lidar|e-axles?|edrives?|e-motors?|inverters?|silicon carbide|sic|e-(?:scooters?|bikes?|"
         r"trucks?|buses?|vans?)|fuel[- ]cell (?:trucks?|vehicles?|cars?|buses?)|ultium|skateboard|"
@@ -561,14 +592,14 @@ _MORE: list[Rule] = [
         "airlines aviation petrol diesel gasoline combustion formula f1 vaccine vaccines drug drugs oncology "
         "pharma* antibod* cancer clinical credit mastercard pay reinsur* 5g satellite satellites starlink siri "
         "sponsor* shirt shirts tournament football tennis stadium infotainment cloud plea assault charged "
-        "convicted sentenced courtroom mining haul solar",
+        "convicted sentenced courtroom mining haul solar engine engines",
         r"(?:grid|megapacks?|utility-scale|energy storage|stationary storage|mwh|mw|power plants?|"
         r"interconnector|aemo|big battery|missiles?|army|navy|submarines?|military|defen[cs]e contract|evtol|"
         r"air[- ]taxis?|aircraft|airlines?|aviation|petrol|diesel|gasoline|combustion|formula (?:one|1)|f1|"
         r"vaccines?|drugs?|oncology|pharma\w*|antibod\w+|cancer|clinical|credit cards?|mastercard|pay later|"
         r"reinsur\w+|5g|satellites?|starlink|siri|sponsor\w*|shirts?|tournament|football|tennis|stadium|"
         r"infotainment|cloud|plea|assault|charged with|convicted|sentenced|courtroom|mining operations?|"
-        r"haul trucks|solar (?:cells?|modules?|panels?|roofs?|farms?|power|energy|glass))\b",
+        r"haul trucks|solar (?:cells?|modules?|panels?|roofs?|farms?|power|energy|glass)|engines?)\b",
     ),
     # Headlines about something other than a deal: an alert needs the deal up front then.
     rule(
@@ -579,7 +610,7 @@ _MORE: list[Rule] = [
         "incorporate incorporates file files bankrupt* chapter administration insolvency collapse collapses "
         "tariff tariffs subsid* incentive incentives ban bans fined probe investigat* lawsuit sue sues settle* "
         "passes milestone breaks picks outsell* outsold overtake* overtook beats tops ranking best fire fires "
-        "blaze replace* defect defects crash crashes",
+        "blaze replace* defect defects crash crashes duty duties auction arrive arrives arriving hits goes",
         r"(?:hires?|hired|appoints?|appointed|names? (?:new|former|ex-)|resigns?|steps? down|recalls?|"
         r"recalled|layoffs?|lays? off|cuts? (?:\d+|jobs|staff)|ipo|debut\w*|earnings|revenue|profit|"
         r"loss(?:es)?|quarter|results|deliveries|sales (?:rise|fall|jump|drop)|unveil\w*|launch(?:es|ed)? "
@@ -587,7 +618,9 @@ _MORE: list[Rule] = [
         r"chapter (?:7|11)|administration|insolvency|collapses?|tariffs?|subsid\w+|incentives?|bans?|fined|"
         r"probe|investigat\w*|lawsuit|sues?|settle\w*|passes|milestone|breaks ground|picks [A-Z][a-z]+ for|"
         r"outsells?|outsold|overtakes?|overtook|beats|tops|ranking|best-selling|fires?|blaze|replace\w*|"
-        r"defects?|crash(?:es)?)\b",
+        r"defects?|crash(?:es)?|duty|duties|auction|arriv(?:e|es|ing)|hits (?:dealers|showrooms|the road)|"
+        r"goes on sale|launch(?:es|ed)?(?! (?:a |an |the )?(?:joint|partnership|"
+        r"venture|alliance)))\b",
     ),
     rule(
         "acquisition",
@@ -605,9 +638,16 @@ _MORE: list[Rule] = [
     ),
     rule(
         "acquisition",
-        "merger mergers merge merges merged merging combin* spac blank go goes going",
+        "merger mergers merge merges merged merging combin* spac blank go goes going buyout wins won auction",
         r"(?:merg(?:er|ers|e|es|ed|ing)|combin\w+ (?:under|into) (?:a|one)|spac|blank-check|"
-        r"go(?:es|ing)? public)\b",
+        r"go(?:es|ing)? (?:public|private)|buyout|wins? (?:an |the )?auction|won (?:an |the )?auction)\b",
+    ),
+    rule("acquisition", "take takes taking took", r"(?:take|takes|taking|took)\s+(?:[\w⟦⟧]+\s+){0,2}?private\b"),
+    rule(
+        "acquisition",
+        "buy buys bought acquire acquires acquired purchase purchases",
+        rf"(?:buy|buys|bought|acquire|acquires|acquired|purchase|purchases)\s+(?:the|its)\s+"
+        rf"(?:[\w-]+\s+){{0,3}}?(?:business|unit|division|operations?|assets?)\s+(?:of|from)\s+{_SHORT}{SLOT}",
     ),
     rule(
         "part_ownership",
@@ -617,9 +657,11 @@ _MORE: list[Rule] = [
     ),
     rule(
         "dispute",
-        "settle* lawsuit lawsuits sue sues sued suing litigation dispute feud trade court antitrust import",
+        "settle* lawsuit lawsuits sue sues sued suing litigation dispute feud trade court antitrust import "
+        "lawmakers senators senator congress republicans democrats question questions questioned scrutiny",
         r"(?:settle\w*|lawsuits?|sues?|sued|suing|litigation|dispute|feud|trade[- ]secrets?|court|antitrust|"
-        r"import ban)\b",
+        r"import ban|lawmakers|senators?|congress|republicans|democrats|question(?:s|ed)? \S+ (?:over|about)|"
+        r"scrutiny)\b",
     ),
     rule(
         "digest",
@@ -716,8 +758,8 @@ _MORE: list[Rule] = [
         "describes_prev",
         "⟦",
         rf"{SLOT}\s*,\s*(?:a|an|the)\s+(?:[\w.&-]+\s+){{0,6}}?(?:unit|subsidiary|arm|"
-        rf"brand|affiliate|division|venture|joint venture|parent|owner|spin-?off)\s+(?:of|between|owned by|"
-        rf"from)?\s*((?:[^,;.\n]{{0,60}}?{SLOT}){{1,3}})",
+        rf"brand|affiliate|division|venture|joint venture|parent|owner|spin-?off|company|firm|business|vehicle)\s+"
+        rf"(?:of|between|owned by|controlled by|backed by|led by|from)?\s*((?:[^,;.\n]{{0,60}}?{SLOT}){{1,3}})",
         after=(",", " ,"),
     ),
     rule(

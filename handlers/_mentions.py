@@ -64,9 +64,11 @@ def story_mentions(index: CompanyIndex, plan: Sequence[tuple[str, str]]) -> list
             for m in mentions:
                 if not m.known:
                     local[m.name] = (m.name, False)
-                    short = m.name.rsplit(" ", 1)
-                    if len(short) == 2 and short[1].lower() in _TRAILING:
-                        local.setdefault(short[0], (m.name, False))
+                    words = m.name.split()
+                    if len(words) >= 2 and words[-1].lower() in _TRAILING:
+                        local.setdefault(" ".join(words[:-1]), (m.name, False))
+                    if len(words) >= 2 and len(words[0]) >= 4 and words[0].lower() not in _PLACES:
+                        local.setdefault(words[0], (m.name, False))  # "Megha" for "Megha Engineering"
         local.update(_acronyms(text, mentions))
     if plan and plan[0][1] == "title":
         local.update(_spelled_out(plan[0][0], [t for t, r in plan if r == "lede"], local))

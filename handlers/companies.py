@@ -90,6 +90,12 @@ _INTRODUCERS = re.compile(
     r"insurer|retailer|builder|coachbuilder|specialist|rival|partner|subsidiary|affiliate|"
     r"outfit|conglomerate|refiner|unit|arm|(?<=-)based) (?=[A-Z0-9])",
 )
+# "Forseven, a company controlled by CYVN": the name before the description is a company.
+_APPOSITIVE = re.compile(
+    r"(?<![\w.])([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3}), (?:a|an|the) (?:[\w-]+ ){0,4}?"
+    r"(?:company|firm|maker|start-?up|startup|subsidiary|unit|joint venture|venture|developer|"
+    r"manufacturer|supplier|operator|carmaker|automaker|chipmaker|recycler|producer|provider)\b"
+)
 # Capitalised words that are never company names on their own.
 _NOT_NAMES = frozenset(
     (
@@ -364,6 +370,11 @@ class CompanyIndex:
             span = _capitalised_tail(text, _tokens(text, max(0, pos - 60), pos), pos)
             if span:
                 self._keep(text, [*span, *_tokens(text, pos, match.end())], taken, found)
+        for match in _APPOSITIVE.finditer(text):
+            start = match.start(1)
+            span = _capitalised_head(text, _tokens(text, start, match.end(1), limit=4), start)
+            if span:
+                self._keep(text, span, taken, found)
         for match in _INTRODUCERS.finditer(text):
             span = _capitalised_head(text, _tokens(text, match.end(), match.end() + 60, limit=3), match.end())
             if span:
@@ -450,13 +461,17 @@ def _capitalised_head(text: str, tokens: list[_Token], pos: int) -> list[_Token]
 
 
 def _trim_legal(text: str, span: list[_Token]) -> str:
+    """The name without abbreviated legal forms ("Marcopolo S.A." -> "Marcopolo").
+
+    Spelled-out "Company" and "Corporation" stay, as in "Saudi Electricity Company".
+    """
     words = list(span)
-    while words and words[-1].key in _LEGAL_FORMS:
+    while words and words[-1].key in _LEGAL_FORMS and words[-1].key not in {"company", "corporation"}:
         words.pop()
     while words and words[0].key in _NOT_NAMES:
         words.pop(0)
-    if not words:
-        return ""
+    if not words or all(w.key in _COMPANY_WORDS for w in words):
+        return ""  # "Automobile" alone is a word, not a name
     return text[words[0].start : words[-1].end]
 
 

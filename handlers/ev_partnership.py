@@ -194,17 +194,38 @@ class _Verdict:
             parent = parent or next((g for g in groups if g != name and g.split()[0] == name.split()[0]), "")
             if parent and parent in names:
                 name = self._which_of(name, parent)
-            elif parent and parents.count(parent) >= 2:
+            elif parent and parents.count(parent) >= 2 and not self._counterparties(name, names, parents):
                 name = parent
             if name not in out:
                 out.append(name)
         return out
+
+    def _named_as_itself(self, name: str, sent: Sentence) -> bool:
+        """The sentence spells this company's own name, not a shorter one read as it ("Hyundai")."""
+        return any(
+            self.index.resolve(sent.text[m.start : m.end].removesuffix("'s")) == name
+            for m in sent.mentions
+            if m.name == name
+        )
+
+    def _counterparties(self, name: str, names: list[str], parents: list[str]) -> bool:
+        """Two units of one group dealing with each other ("Volvo Cars stops funding Polestar")."""
+        group = parents[names.index(name)]
+        siblings = [n for n, p in zip(names, parents, strict=True) if n != name and p == group]
+        links = [link for sent in self.sents for link in sent.links]
+        return any(link.pairs(name, sibling) for link in links for sibling in siblings)
 
     def _which_of(self, child: str, parent: str) -> str:
         """A unit and its parent both named: are they counterparties, or one party twice?"""
         sents = [s for s in self.sents if s.links]
         if any(link.pairs(child, parent) for s in sents for link in s.links):
             return child  # "Glencore invests in Li-Cycle": both stay
+        if any(
+            link.cue.mutual and {child, parent} <= set(link.parties) and self._named_as_itself(parent, s)
+            for s in sents
+            for link in s.links
+        ):
+            return child  # "BMW, Intel and Mobileye join forces": listed side by side
         if self.title and parent in self.title.linked():
             return parent
         acts_alone = any(child in s.linked() and parent not in s.linked() for s in self.lede)
@@ -250,9 +271,8 @@ class _Verdict:
             (
                 deal is not None
                 and title is not None
-                and deal is not title
                 and title.has("other_news")
-                and not title.links
+                and title.strength < 0.8
                 and not _deal_words(title),
                 0.45,
                 "the headline is about other news; the deal is an aside",
