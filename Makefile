@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test check lint typecheck imports bench eval clean
+.PHONY: run demo test check lint typecheck imports bench eval clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,9 @@ $(VENV)/.installed: pyproject.toml
 
 run: $(VENV)/.installed
 	$(BIN)/evradar run
+
+demo: $(VENV)/.installed
+	$(BIN)/evradar run --once --config config/demo.toml
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
@@ -31,6 +34,7 @@ check: lint typecheck imports test
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/classify.py
+	$(BIN)/python bench/pipeline.py
 
 eval: $(VENV)/.installed
 	$(BIN)/evradar eval ../shared/corpus/dev.jsonl

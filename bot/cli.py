@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 
 from handlers.companies import CompanyIndex
 
+from . import terminal
 from .classify import classify_lines
 from .detection import DEFAULT_HANDLERS, config_file, load_companies, load_handlers
 from .errors import ConfigError, EvradarError
-from .evaluate import Score, evaluate, is_holdout, read_labelled
+from .evaluate import evaluate, is_holdout, read_labelled
+from .settings import Settings, describe, load_settings
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
@@ -28,7 +31,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog="evradar",
         description="Tells Slack and Discord channels when electric-vehicle companies strike partnerships.",
     )
+    parser.add_argument(
+        "--config", default=None, help="configuration file (default: $EVRADAR_CONFIG, else config/evradar.toml)"
+    )
+    parser.add_argument("--verbose", action="store_true", help="log more detail")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="poll, detect and deliver")
+    run.add_argument("--config", default=argparse.SUPPRESS, help="configuration file")
+    run.add_argument("--once", action="store_true", help="one full cycle, then exit")
 
     classify = commands.add_parser("classify", help="JSON lines in, one verdict per line out")
     classify.add_argument("file", nargs="?", default="-", help="input file, or - for standard input")
@@ -46,6 +57,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluation.add_argument("--mistakes", action="store_true", help="list every wrong verdict")
     evaluation.add_argument("--companies", default="", help="company knowledge file")
+
+    lookup = commands.add_parser("lookup", help="a company's partnership events, as the slash command answers")
+    lookup.add_argument("query", nargs="+", help="company name, alias or ticker; or 'recent' or 'status'")
+    lookup.add_argument("--config", default=argparse.SUPPRESS, help="configuration file")
+
+    feeds = commands.add_parser("feeds", help="manage and test feeds")
+    feeds.add_argument("action", choices=("list", "add", "remove", "check"))
+    feeds.add_argument("url", nargs="?", help="feed URL (for add, remove, check)")
+    feeds.add_argument("--config", default=argparse.SUPPRESS, help="configuration file")
+
+    destinations = commands.add_parser("destinations", help="list destinations, or resume a paused one")
+    destinations.add_argument("action", choices=("list", "resume"))
+    destinations.add_argument("key", nargs="?", help="destination (for resume), as `destinations list` shows it")
+    destinations.add_argument("--config", default=argparse.SUPPRESS, help="configuration file")
+
+    config = commands.add_parser("config", help="validate the configuration and show it resolved")
+    config.add_argument("action", choices=("check",))
+    config.add_argument("--config", default=argparse.SUPPRESS, help="configuration file")
     return parser
 
 
@@ -53,19 +82,60 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     err = Console(stderr=True)
     try:
-        if args.command == "classify":
-            return _classify(args)
-        if args.command == "eval":
-            return _eval(args, Console())
+        return _dispatch(args)
     except ConfigError as exc:
-        err.print(f"[red]Configuration problem:[/] {exc}")
+        err.print(f"[red]Configuration problem:[/]\n{exc}", highlight=False)
         return EXIT_CONFIG
     except EvradarError as exc:
-        err.print(f"[red]Error:[/] {exc}")
+        err.print(f"[red]Error:[/] {exc}", highlight=False)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
-    return EXIT_FAILED
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "classify":
+        return _classify(args)
+    if args.command == "eval":
+        return _eval(args, Console(width=None if sys.stdout.isatty() else 140))
+    settings = load_settings(args.config, env=os.environ)
+    if args.command == "config":
+        Console().print_json(json.dumps(describe(settings), default=str))
+        return EXIT_OK
+    from . import logs
+
+    logs.configure(verbose=args.verbose)
+    if args.command == "run":
+        return _run(settings, once=args.once)
+    if args.command == "lookup":
+        return terminal.lookup(settings, " ".join(args.query), Console())
+    if args.command == "feeds":
+        return terminal.feeds(settings, args.action, args.url, Console())
+    return terminal.destinations(settings, args.action, args.key, Console())
+
+
+def _run(settings: Settings, *, once: bool) -> int:
+    from .app import App
+
+    console = Console()
+    app = App(settings, console=console)
+
+    async def main() -> int:
+        try:
+            if once:
+                summary = await app.run_once(progress=True)
+                terminal.print_summary(summary, console)
+                return EXIT_OK
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, stop.set)
+            await app.run_forever(stop)
+            return EXIT_OK
+        finally:
+            await app.close()
+
+    return asyncio.run(main())
 
 
 def _classify(args: argparse.Namespace) -> int:
@@ -95,59 +165,10 @@ def _eval(args: argparse.Namespace, console: Console) -> int:
             raise EvradarError(f"{args.file} is not a labelled corpus: {exc}") from exc
     if args.split != "all":
         corpus = [c for c in corpus if is_holdout(c.item.id) == (args.split == "holdout")]
-    with Progress(
-        TextColumn("classifying"), BarColumn(), MofNCompleteColumn(), console=console, transient=True
-    ) as bar:
-        task = bar.add_task("classify", total=len(corpus))
-        ours, baseline = evaluate(corpus, handlers, CompanyIndex(companies), progress=lambda: bar.advance(task))
-    console.print(_eval_table(ours, baseline, f"{args.file} ({args.split}, {len(corpus)} items)"))
-    console.print(_error_table(ours, baseline))
+    with terminal.progress_bar(console, "classifying", len(corpus)) as advance:
+        ours, baseline = evaluate(corpus, handlers, CompanyIndex(companies), progress=advance)
+    terminal.print_eval(ours, baseline, f"{args.file} ({args.split}, {len(corpus)} items)", console)
     if args.mistakes:
         for line in ours.mistakes:
             console.print(f"  {line}", markup=False, highlight=False)
     return EXIT_OK
-
-
-def _eval_table(ours: Score, baseline: Score, title: str) -> Table:
-    table = Table(title=title)
-    table.add_column("detector")
-    for name in (
-        "precision",
-        "recall",
-        "F1",
-        "partners right",
-        "kind right",
-        "stage right",
-        "TP",
-        "FP",
-        "FN",
-        "TN",
-    ):
-        table.add_column(name, justify="right")
-    for name, score, detailed in (("evradar", ours, True), ("keyword filter", baseline, False)):
-        shares = [
-            f"{score.share(n):.3f}" if detailed else "-"
-            for n in (score.partners_right, score.kind_right, score.stage_right)
-        ]
-        table.add_row(
-            name,
-            f"{score.precision:.3f}",
-            f"{score.recall:.3f}",
-            f"{score.f1:.3f}",
-            *shares,
-            str(score.tp),
-            str(score.fp),
-            str(score.fn),
-            str(score.tn),
-        )
-    return table
-
-
-def _error_table(ours: Score, baseline: Score) -> Table:
-    table = Table(title="errors by category")
-    table.add_column("error")
-    table.add_column("evradar", justify="right")
-    table.add_column("keyword filter", justify="right")
-    for key in sorted(set(ours.errors) | set(baseline.errors)):
-        table.add_row(key, str(ours.errors[key]), str(baseline.errors[key]))
-    return table

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -92,3 +93,70 @@ class Detection:
     reasons: tuple[str, ...] = ()
     tickers: tuple[str, ...] = ()
     related: tuple[Relation, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One article that reported an event."""
+
+    title: str
+    link: str
+    source: str = ""
+    published: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """What a destination is asked to show: a partnership event, new or updated."""
+
+    event_id: int
+    version: int  # 1 for the first alert; higher for updates of the same event
+    partners: tuple[str, ...]
+    kind: Kind
+    stage: Stage
+    score: float
+    evidence: str
+    title: str
+    link: str
+    sources: tuple[Source, ...]
+    first_seen: datetime
+    tickers: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    previous_stage: Stage | None = None  # set on an update that moved the stage
+    reference: str = ""  # the platform's id of the first message, for threads and edits
+
+    @property
+    def is_update(self) -> bool:
+        return self.version > 1
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """Where alerts go: a channel by bot token, a webhook, or the console."""
+
+    platform: str  # "slack", "discord" or "console"
+    channel: str = ""
+    webhook_url: str = ""
+
+    @property
+    def key(self) -> str:
+        if self.webhook_url:
+            digest = hashlib.sha256(self.webhook_url.encode()).hexdigest()[:16]
+            return f"{self.platform}:webhook:{digest}"
+        return f"{self.platform}:{self.channel}" if self.channel else self.platform
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """A post that arrived; ``reference`` identifies it for later edits and thread replies."""
+
+    reference: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryFailed:
+    """A post that did not arrive, and what to do about it."""
+
+    reason: str
+    permanent: bool = False  # channel gone, token revoked: pause the destination
+    retry_after: float | None = None  # seconds the platform asked us to wait

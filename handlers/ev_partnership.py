@@ -14,6 +14,7 @@ asides; 0.5 is the alert threshold.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from math import sqrt
 
 from bot.models import Company, Detection, Item, Kind, Relation, Stage
@@ -141,7 +142,7 @@ class _Verdict:
             score=score,
             partners=tuple(partners),
             kind=_kind([s for s in (self.title, deal) if s is not None], deal),
-            stage=_stage([s for s in (self.title, deal, *self.lede[:2]) if s is not None]),
+            stage=_stage([s for s in (self.title, deal) if s is not None], self.lede[:2]),
             evidence=self._evidence(partners, deal),
             ev=ev >= 0.5,
             reasons=tuple(self.reasons),
@@ -339,12 +340,17 @@ def unique_sentences(sents: list[Sentence]) -> list[Sentence]:
     return out
 
 
-def _stage(sents: list[Sentence]) -> Stage:
-    """Ended beats talks beats announced, sentence by sentence in order of importance."""
-    for sent in unique_sentences(sents):
+def _stage(core: list[Sentence], nearby: Sequence[Sentence] = ()) -> Stage:
+    """Ended beats talks beats announced, sentence by sentence in order of importance.
+
+    A hedge ("could", "may") counts only in the headline and the deal sentence: "production
+    could start in 2026" after a signed deal does not make it talks.
+    """
+    for sent in unique_sentences([*core, *nearby]):
         if sent.has("ended"):
             return "ended"
-        if sent.has("talks") or (sent.has("hedge") and not sent.has("firm")):
+        hedged = any(sent is c for c in core) and sent.has("hedge") and not sent.has("firm")
+        if sent.has("talks") or hedged:
             return "talks"
     return "announced"
 

@@ -1,0 +1,260 @@
+"""The composition root: builds the store, fetcher, handlers, router, adapters and scheduler from
+settings, wires them together, and runs them in one event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from handlers.companies import CompanyIndex
+
+from .adapters import console as console_adapter
+from .delivery import Deliverer, DeliveryReport
+from .detection import config_file, load_companies, load_handlers
+from .fetcher import Fetcher
+from .lookup import Lookup
+from .metrics import Metrics
+from .models import Destination
+from .pipeline import Pipeline, PollReport
+from .ports import Notifier
+from .router import Router, Rule, canonical_companies
+from .scheduler import FeedScheduler
+from .server import Server
+from .settings import Settings
+from .store import Store, outbox
+from .store import feeds as store_feeds
+from .store import subscriptions as store_subscriptions
+from .workers import Workers, worker_count
+
+log = logging.getLogger("evradar")
+STOP_GRACE = 8.0  # seconds in-flight work gets after SIGTERM before it is abandoned (safely: nothing is lost)
+
+
+@dataclass(slots=True)
+class Summary:
+    """What one `run --once` cycle did."""
+
+    polled: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    new_items: int = 0
+    alerts: int = 0
+    updates: int = 0
+    sent: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def add(self, report: PollReport) -> None:
+        self.polled += report.outcome != "skipped"
+        self.not_modified += report.outcome == "not_modified"
+        self.failed += report.outcome == "failed"
+        self.new_items += report.new_items
+        self.alerts += report.alerts
+        self.updates += report.updates
+        if report.outcome == "failed":
+            self.failures.append(f"{report.feed}: {report.error}")
+
+
+class App:
+    """Everything evradar runs, built once from settings."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        console: Console | None = None,
+        clock: Callable[[], float] = time.time,
+        notifiers: dict[str, Notifier] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.console = console or Console()
+        companies = load_companies(config_file("companies.toml", settings.detection.companies))
+        self.index = CompanyIndex(companies)
+        self.handlers = load_handlers(settings.detection.handlers, companies)
+        self.store = Store(settings.storage.url)
+        self.router = Router([])
+        self.metrics = Metrics()
+        self.lookup = Lookup(self.store, self.index, clock=clock)
+        p = settings.polling
+        self.fetcher = Fetcher(
+            user_agent=p.user_agent,
+            connect_timeout=p.connect_timeout,
+            read_timeout=p.read_timeout,
+            total_timeout=p.total_timeout,
+            max_bytes=p.max_body,
+            per_host=p.per_host,
+            concurrency=p.concurrency,
+        )
+        self.notifiers: dict[str, Notifier] = {"console": console_adapter.ConsoleNotifier(self.console)}
+        self.notifiers.update(notifiers or {})
+        self.deliverer = Deliverer(store=self.store, router=self.router, notifiers=self.notifiers, clock=clock)
+        companies_path = config_file("companies.toml", settings.detection.companies)
+        self.workers = Workers(
+            count=worker_count(p.workers, len(settings.feeds)),
+            handlers=self.handlers,
+            specs=settings.detection.handlers,
+            companies=companies_path,
+        )
+        self.pipeline = Pipeline(
+            store=self.store,
+            fetcher=self.fetcher,
+            workers=self.workers,
+            router=self.router,
+            polling=p,
+            clock=clock,
+            on_queued=self.deliverer.wake,
+        )
+        self.scheduler: FeedScheduler | None = None
+        self.server: Server | None = None
+
+    # -- set-up ---------------------------------------------------------------------------------
+
+    def prepare(self) -> list[store_feeds.FeedRow]:
+        """Migrate the database, make the configured feeds exist, load the routing rules."""
+        self.store.migrate()
+        wanted = [store_feeds.WantedFeed(f.url, f.name, f.interval) for f in self.settings.feeds]
+        rows = self.store.run(lambda c: store_feeds.sync(c, wanted, now=self.clock()))
+        self.refresh_routes()
+        return rows
+
+    def refresh_routes(self) -> None:
+        """Rebuild routing from the configuration and the channel subscriptions in the database."""
+        rules = [
+            Rule(
+                Destination(r.platform, r.channel, r.webhook_url),
+                canonical_companies(r.companies, self.index),
+                frozenset(r.kinds),
+                frozenset(r.stages),
+                r.min_score,
+            )
+            for r in self.settings.routes
+        ]
+        for sub in self.store.run(store_subscriptions.all_subscriptions):
+            rules.append(
+                Rule(
+                    Destination(sub.platform, sub.channel),
+                    frozenset(sub.companies),
+                    frozenset(sub.kinds),
+                    frozenset(sub.stages),
+                )
+            )
+        self.router.rules = tuple(rules)
+
+    # -- one cycle --------------------------------------------------------------------------------
+
+    async def run_once(self, *, progress: bool = False) -> Summary:
+        """Poll every feed once, deliver everything due, and report."""
+        rows = await asyncio.to_thread(self.prepare)
+        active = [r for r in rows if not r.paused]
+        summary = Summary()
+        with self._progress(progress, len(active)) as advance:
+            async with asyncio.TaskGroup() as group:
+                for row in active:
+                    group.create_task(self._poll_into(row.id, summary, advance))
+        report: DeliveryReport = await self.deliverer.deliver_due()
+        summary.sent = report.sent
+        return summary
+
+    async def _poll_into(self, feed_id: int, summary: Summary, advance: Callable[[], None]) -> None:
+        started = time.monotonic()
+        try:
+            report = await self.pipeline.poll(feed_id)
+        except Exception:  # isolation point: one feed's surprise must not end the cycle
+            log.exception("Polling feed %d failed unexpectedly.", feed_id)
+            report = PollReport(str(feed_id), "failed", error="unexpected error (see the log above)")
+        self.metrics.record_poll(report, time.monotonic() - started)
+        summary.add(report)
+        advance()
+
+    def _progress(self, enabled: bool, total: int) -> _ProgressContext:
+        return _ProgressContext(self.console, enabled and self.console.is_terminal, total)
+
+    # -- running for good -----------------------------------------------------------------------
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        """Serve, poll and deliver until ``stop`` is set (SIGTERM, SIGINT)."""
+        rows = await asyncio.to_thread(self.prepare)
+        if self.settings.server.enabled:
+            self.server = Server(health=self.health, metrics=self.render_metrics)
+            await self.server.start(self.settings.server.host, self.settings.server.port)
+        self.scheduler = FeedScheduler(
+            pipeline=self.pipeline,
+            interval=self.settings.polling.interval,
+            jitter=self.settings.polling.jitter,
+            clock=self.clock,
+            on_report=lambda r: self.metrics.record_poll(r, 0.0),
+        )
+        self.scheduler.start(rows)
+        delivering = asyncio.create_task(self.deliverer.run(stop))
+        await stop.wait()
+        log.info("Stopping: no new polls; in-flight work has %.0f s to finish.", STOP_GRACE)
+        self.scheduler.shutdown()
+        try:
+            await asyncio.wait_for(delivering, timeout=STOP_GRACE)
+        except TimeoutError:
+            log.warning("Delivery did not finish in time; unsent alerts stay queued for the next start.")
+
+    async def health(self) -> dict[str, object]:
+        status = await asyncio.to_thread(self.lookup.status)
+        return {
+            "status": "ok",
+            "feeds": status.feeds,
+            "paused_feeds": len(status.paused_feeds),
+            "last_poll": status.last_poll.isoformat() if status.last_poll else None,
+            "pending_deliveries": status.pending,
+        }
+
+    async def render_metrics(self) -> bytes:
+        def read(conn: object) -> tuple[int, int]:
+            rows = store_feeds.all_feeds(conn)  # type: ignore[arg-type]
+            return sum(r.paused for r in rows), outbox.counts(conn, since=0)["pending"]  # type: ignore[arg-type]
+
+        paused, pending = await asyncio.to_thread(self.store.run, read)
+        self.metrics.feeds_paused.set(paused)
+        self.metrics.outbox.set(pending)
+        return self.metrics.render()
+
+    async def close(self) -> None:
+        if self.server is not None:
+            await self.server.stop()
+        await self.fetcher.close()
+        await asyncio.to_thread(self.workers.close)
+        for notifier in self.notifiers.values():
+            await notifier.close()
+        self.store.close()
+
+
+class _ProgressContext:
+    """A progress bar over feeds on a terminal; nothing otherwise."""
+
+    def __init__(self, console: Console, enabled: bool, total: int) -> None:
+        self.progress = (
+            Progress(
+                TextColumn("polling feeds"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+            )
+            if enabled
+            else None
+        )
+        self.total = total
+
+    def __enter__(self) -> Callable[[], None]:
+        if self.progress is None:
+            return lambda: None
+        self.progress.start()
+        task = self.progress.add_task("poll", total=self.total)
+        return lambda: self.progress.advance(task) if self.progress else None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()

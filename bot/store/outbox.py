@@ -1,0 +1,206 @@
+"""The delivery outbox: rows written before sending, marked after, retried, paused per destination."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, func, select, update
+
+from ..models import Alert, Source
+from .schema import deliveries, destinations, events, sources
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """One delivery waiting to be made."""
+
+    id: int
+    event_id: int
+    version: int
+    destination: str
+    stage: str
+    previous_stage: str
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class PausedDestination:
+    key: str
+    reason: str
+    paused_at: float | None
+
+
+def due(conn: Connection, *, now: float, limit: int = 200) -> list[Pending]:
+    """Pending deliveries whose time has come, oldest first, skipping paused destinations.
+
+    A destination's rows come in queue order, and a later row waits while an earlier one
+    for the same destination is still pending (so a channel gets its alerts in order).
+    """
+    paused = select(destinations.c.key).where(destinations.c.paused.is_(True))
+    rows = conn.execute(
+        select(deliveries)
+        .where(deliveries.c.status == "pending", deliveries.c.destination.not_in(paused))
+        .order_by(deliveries.c.id)
+        .limit(limit * 5)
+    ).mappings()
+    out: list[Pending] = []
+    blocked: set[str] = set()
+    for row in rows:
+        if row["destination"] in blocked:
+            continue
+        if row["next_attempt_at"] > now:
+            blocked.add(row["destination"])  # waiting to retry: what comes after it waits too
+            continue
+        out.append(
+            Pending(
+                row["id"],
+                row["event_id"],
+                row["version"],
+                row["destination"],
+                row["stage"],
+                row["previous_stage"],
+                row["attempts"],
+            )
+        )
+        if len(out) >= limit:
+            break
+    return out
+
+
+def next_due(conn: Connection) -> float | None:
+    """When the earliest pending delivery may be tried."""
+    paused = select(destinations.c.key).where(destinations.c.paused.is_(True))
+    value = conn.execute(
+        select(func.min(deliveries.c.next_attempt_at)).where(
+            deliveries.c.status == "pending", deliveries.c.destination.not_in(paused)
+        )
+    ).scalar()
+    return float(value) if value is not None else None
+
+
+def alert_for(conn: Connection, pending: Pending) -> Alert:
+    """The alert to show for a pending delivery, from the event as it stands now."""
+    event = conn.execute(select(events).where(events.c.id == pending.event_id)).mappings().one()
+    found = conn.execute(
+        select(sources).where(sources.c.event_id == pending.event_id).order_by(sources.c.added_at)
+    ).mappings()
+    reference = ""
+    if pending.version > 1:
+        reference = (
+            conn.execute(
+                select(deliveries.c.reference).where(
+                    deliveries.c.event_id == pending.event_id,
+                    deliveries.c.destination == pending.destination,
+                    deliveries.c.version == 1,
+                )
+            ).scalar()
+            or ""
+        )
+    return Alert(
+        event_id=pending.event_id,
+        version=pending.version,
+        partners=tuple(json.loads(event["partners"])),
+        kind=event["kind"],
+        stage=pending.stage,  # type: ignore[arg-type]
+        score=event["score"],
+        evidence=event["evidence"],
+        title=event["title"],
+        link=event["link"],
+        sources=tuple(Source(s["title"], s["link"], s["source"], _when(s["published"])) for s in found),
+        first_seen=datetime.fromtimestamp(event["first_seen"], tz=UTC),
+        tickers=tuple(json.loads(event["tickers"])),
+        reasons=tuple(json.loads(event["reasons"])),
+        previous_stage=pending.previous_stage or None,  # type: ignore[arg-type]
+        reference=reference,
+    )
+
+
+def _when(epoch: float | None) -> datetime | None:
+    return datetime.fromtimestamp(epoch, tz=UTC) if epoch is not None else None
+
+
+def waiting_for_first(conn: Connection, pending: Pending) -> bool:
+    """An update cannot go before the first alert of its event has gone to the same place."""
+    if pending.version == 1:
+        return False
+    status = conn.execute(
+        select(deliveries.c.status).where(
+            deliveries.c.event_id == pending.event_id,
+            deliveries.c.destination == pending.destination,
+            deliveries.c.version == 1,
+        )
+    ).scalar()
+    return status == "pending"
+
+
+def mark_sent(conn: Connection, delivery_id: int, *, now: float, reference: str, destination: str) -> None:
+    conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id == delivery_id)
+        .values(
+            status="sent",
+            sent_at=now,
+            reference=reference[:1000],
+            last_error="",
+            attempts=deliveries.c.attempts + 1,
+        )
+    )
+    _touch_destination(conn, destination, last_ok_at=now, last_error="")
+
+
+def mark_failed(conn: Connection, delivery_id: int, *, now: float, retry_at: float, error: str) -> None:
+    conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id == delivery_id)
+        .values(attempts=deliveries.c.attempts + 1, next_attempt_at=retry_at, last_error=error[:2000])
+    )
+
+
+def mark_dead(conn: Connection, delivery_id: int, *, error: str) -> None:
+    """A delivery that can never be made (its destination no longer exists in the configuration)."""
+    conn.execute(
+        update(deliveries).where(deliveries.c.id == delivery_id).values(status="dead", last_error=error[:2000])
+    )
+
+
+def pause_destination(conn: Connection, key: str, *, now: float, reason: str) -> None:
+    _touch_destination(
+        conn, key, paused=True, paused_reason=reason[:2000], paused_at=now, last_error=reason[:2000]
+    )
+
+
+def resume_destination(conn: Connection, key: str) -> None:
+    _touch_destination(conn, key, paused=False, paused_reason="", paused_at=None)
+
+
+def paused_destinations(conn: Connection) -> list[PausedDestination]:
+    rows = conn.execute(select(destinations).where(destinations.c.paused.is_(True)).order_by(destinations.c.key))
+    return [PausedDestination(r.key, r.paused_reason, r.paused_at) for r in rows]
+
+
+def _touch_destination(conn: Connection, key: str, **values: object) -> None:
+    exists = conn.execute(select(destinations.c.key).where(destinations.c.key == key)).first()
+    if exists:
+        conn.execute(update(destinations).where(destinations.c.key == key).values(**values))
+        return
+    row: dict[str, object] = {"key": key, "paused": False, "paused_reason": "", "last_error": ""}
+    row.update(values)
+    conn.execute(destinations.insert().values(**row))
+
+
+def counts(conn: Connection, *, since: float) -> dict[str, int]:
+    """Deliveries sent since a time, and those pending or given up, for status pages and metrics."""
+    sent = conn.execute(
+        select(func.count())
+        .select_from(deliveries)
+        .where(deliveries.c.status == "sent", deliveries.c.sent_at >= since)
+    ).scalar_one()
+    pending = conn.execute(
+        select(func.count()).select_from(deliveries).where(deliveries.c.status == "pending")
+    ).scalar_one()
+    dead = conn.execute(
+        select(func.count()).select_from(deliveries).where(deliveries.c.status == "dead")
+    ).scalar_one()
+    return {"sent": int(sent), "pending": int(pending), "dead": int(dead)}

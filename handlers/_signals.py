@@ -1,0 +1,317 @@
+"""Signals beyond the deal itself: its kind and stage, whether it is about EVs, and false alarms."""
+
+from __future__ import annotations
+
+from bot.models import Kind
+
+from ._cues import _SHORT, SLOT
+from ._scan import Rule, rule
+
+# Kind words with weights: the heaviest family in the headline and deal sentence wins.
+KIND_WEIGHTS: dict[str, tuple[Kind, float]] = {}
+_KINDS: list[Rule] = []
+
+
+def _kind(name: str, kind: Kind, weight: float, triggers: str, pattern: str) -> None:
+    KIND_WEIGHTS[name] = (kind, weight)
+    _KINDS.append(rule(name, triggers, pattern))
+
+
+_kind(
+    "k:charging",
+    "charging",
+    1.5,
+    "charging charger chargers charge supercharger superchargers nacs north battery swap swapping",
+    r"charg(?:ing|ers?|e points?)\b|superchargers?\b|nacs\b|north american charging standard\b|"
+    r"battery[- ]swap\w*|swap(?:ping)? stations?\b",
+)
+_kind(
+    "k:jv",
+    "joint_venture",
+    2.0,
+    "joint jv jvs equally 50 jointly",
+    r"joint[- ]?ventures?\b|jvs?\b|equally owned\b|50[:/-]50\b|jointly (?:owned|controlled)\b",
+)
+_kind(
+    "k:venture",
+    "joint_venture",
+    1.0,
+    "venture set form",
+    r"(?<!joint )(?<!joint-)venture\b|"
+    r"(?:set up|form) a (?:new )?company\b",
+)
+_kind(
+    "k:contract mfg",
+    "manufacturing",
+    2.0,
+    "contract manufacturing production built",
+    r"contract manufactur\w*|"
+    r"manufacturing services\b|production (?:deal|tie-up|partner)|built by\b",
+)
+_kind("k:built", "manufacturing", 2.0, "built", r"(?<=-)built\b")  # "Chery-built"
+_kind(
+    "k:make cars",
+    "manufacturing",
+    1.5,
+    "build builds building make makes making produce produces producing assemble assembles assembling "
+    "manufacture manufactures",
+    r"(?:build|builds|building|make|makes|making|produce|produces|producing|assemble|assembles|assembling|"
+    r"manufacture|manufactures)(?:\s+[^\s;.]++){0,6}?\s+(?:cars?|vehicles?|evs?|models?|vans?|trucks?|"
+    r"buses|scooters?|chassis)\b",
+)
+_kind("k:plant", "manufacturing", 0.5, "plant factory factories", r"(?:plant|factory|factories)\b")
+_kind(
+    "k:invest",
+    "investment",
+    1.0,
+    "invest invests invested investing investment investments investor "
+    "investors stake stakes equity shareholder funding capital convertible",
+    r"invest(?:s|ed|ing|ment|ments|or|ors)?\b|stakes?\b|equity\b|shareholder\b|funding\b|"
+    r"capital injection\b|convertible\b",
+)
+_kind(
+    "k:supply",
+    "supply",
+    1.0,
+    "suppl* order orders ordered purchas* to buy buys offtake procure* recycl* deliver* sourc*",
+    r"suppl(?:y|ies|ied|ier|iers|ying)\b|orders?\b|ordered\b|purchas\w*|to buy\b|buys?\b|offtake\b|"
+    r"procure\w*|recycl\w*|deliver\w*|sourc\w*",
+)
+_kind(
+    "k:tech",
+    "technology",
+    1.0,
+    "co codevelop* jointly licen* technolog* platform software autonomous "
+    "self robotaxi robotaxis driver adas research r architecture",
+    r"co-?develop\w*|jointly develop\w*|licen[cs]\w*|technolog\w*|platform\b|software\b|autonomous\b|"
+    r"self-driving\b|robotaxis?\b|driver[- ]assist\w*|adas\b|research\b|r&d\b|architecture\b",
+)
+KIND_ORDER: tuple[Kind, ...] = (
+    "charging",
+    "joint_venture",
+    "manufacturing",
+    "investment",
+    "supply",
+    "technology",
+)
+
+
+SIGNALS: list[Rule] = [
+    # Stage: ended beats talks beats announced.
+    rule(
+        "ended",
+        "exit* pull* quit* scraps scrapped scrapping scrap cancel* terminat* unwind* unwound wind* "
+        "withdr* back* abandon* dissolv* break* broke split splits ditch* call* walk* revok* no sole full buy* "
+        "bought takes take step* stepped stepping paus* suspend* shelv* put puts leav* sells sell end ends "
+        "ended ending reject* block* veto* stop*",
+        r"(?:exit\w*|pull\w* (?:out|back)|quit\w*|scraps|scrapped|scrapping|cancel\w*|terminat\w*|"
+        r"unwind\w*|unwound|wind\w* down|withdr[ae]w\w*|back\w* out|abandon\w*|dissolv\w*|break\w* up|"
+        r"broke up|splits?|ditch\w*|call\w* off|walk\w* away|revok\w*|no longer|sole owner|full ownership|"
+        r"buys? out|bought out|buying out|buyout|takes? full control|steps? back|stepped back|stepping back|"
+        r"paus(?:e|es|ed|ing)|suspend\w*|shelv(?:e|es|ed|ing)|put on hold|puts? on ice|reject\w*|block\w*|"
+        r"veto\w*|stop\w* (?:funding|supporting|supplying|buying|working)|"
+        r"sells? (?:its|their) (?:remaining |entire )?(?:\d+% )?(?:stake|shares|holding)|"
+        r"leav\w* (?:the |its )?(?:\w+ ){0,2}(?:venture|partnership|alliance)|leaves\b|"
+        r"end(?:s|ed|ing)? (?:its |their |the )?(?:[\w:]+[ -]){0,3}?(?:partnership|venture|jv|alliance|deal|"
+        r"tie-?up|cooperation|agreement|pact|contract))\b",
+    ),
+    rule(
+        "ended",
+        "partnership venture alliance deal tie tieup cooperation agreement pact",
+        r"(?:partnership|venture|alliance|deal|tie-?up|cooperation|agreement|pact) (?:ends|ended|collapses|"
+        r"collapsed|falls apart|fell apart|is over)\b",
+    ),
+    rule("ended", "drop*", r"drop\w* (?:its |the |plans? )?\w*\s*(?:stake|deal|plan|partnership)\b"),
+    rule(
+        "talks",
+        "in talks holds held discuss* negotiat* said reportedly report reports according sources "
+        "source people familiar citing weigh weighs weighing mull* eyes eyeing courting courts approached "
+        "sound* early near nearing close plan plans planned would pitch* lining working rumor* rumour* "
+        "speculat* not",
+        r"(?:in talks|talks (?:with|on|about|to)|holds? talks|held talks|in discussions?|discuss\w*|"
+        r"negotiat\w*|said to|reportedly|report:|reports? say|according to (?:people|sources|a report)|"
+        r"sources? (?:said|say|says|told|familiar)|people (?:familiar|with knowledge|close to|briefed)|"
+        r"familiar with the matter|citing people|weigh(?:s|ing)?|mull\w*|eye(?:s|ing)|courting|courts|"
+        r"approached|sound\w* out|in early-stage|early-stage talks|near(?:ing)? (?:a )?deal|"
+        r"close to (?:a )?deal|plan(?:s|ned)? to announce|would (?:buy|invest|take|build|supply|partner)|"
+        r"pitch\w*|lining up|working (?:internally )?on a plan|rumou?r\w*|speculat\w*|"
+        r"not (?:yet )?(?:been )?(?:agreed|finali[sz]ed|signed))\b",
+    ),
+    rule(
+        "hedge",
+        "could may might potential possible possibly explor* consider* study studying",
+        r"(?:could|may|might|potential|possible|possibly|explor(?:e|es|ed|ing)|consider(?:s|ed|ing)?|study|"
+        r"studying)\b",
+        case=True,
+    ),
+    rule(
+        "firm",
+        "signed signs sign agreed agrees inked finali* formali* completed launch* unveil* announc* will",
+        r"(?:signed|signs|sign|agreed|agrees|inked|finali[sz]\w*|formali[sz]\w*|completed|launch\w*|"
+        r"unveil\w*|announc\w*|will)\b",
+    ),
+    # EV relevance.
+    rule("ev", "ev evs bev bevs phev phevs nev nevs hev hevs xev xevs", r"(?:[bpnhx]?evs?)\b", case=False),
+    rule(
+        "ev",
+        "electric",
+        r"electric[- ](?:vehicles?|cars?|trucks?|bus|buses|vans?|suvs?|pickups?|scooters?|"
+        r"motorcycles?|two-wheelers?|three-wheelers?|sedans?|models?|mobility|powertrains?|drive|motors?|semis?|"
+        r"rickshaws?|autos?|lorr(?:y|ies)|delivery)\b",
+    ),
+    rule("ev", "electric", r"electric [A-Z][\w-]+", case=True),
+    rule(
+        "ev",
+        "battery plug new e emobility electromobility electrif* zero",
+        r"(?:battery[- ]electric|plug-in|new[- ]energy (?:vehicles?|cars?)|e-?mobility|electromobility|"
+        r"electrif\w+|zero[- ]emissions? (?:vehicles?|trucks?|buses?|cars?))\b",
+    ),
+    rule(
+        "ev",
+        "charging charger chargers charge supercharger superchargers nacs battery",
+        r"(?:charging|chargers?|charge points?|superchargers?|nacs|battery[- ]swap\w*)\b",
+    ),
+    rule(
+        "ev",
+        "battery",
+        r"battery (?:cells?|packs?|plants?|factory|factories|makers?|materials|recycl\w*|"
+        r"supply|production|venture|company|maker|start-?up|technology|tech|systems?|manufactur\w*)\b",
+    ),
+    rule(
+        "ev",
+        "lithium li cells cell gigafactory gigafactories cathode cathodes anode anodes precursor "
+        "precursors solid lfp nmc gwh",
+        r"(?:(?:lithium|li)-ion|cells?|gigafactor(?:y|ies)|lithium|cathodes?|anodes?|precursors?|solid-state|"
+        r"lfp|nmc|gwh)\b",
+    ),
+    rule(
+        "ev",
+        "robotaxi robotaxis robo autonomous self driverless driver adas automated smart intelligent "
+        "lidar e edrive edrives inverter inverters silicon sic fuel ultium skateboard epowertrain",
+        r"(?:robo-?taxis?|autonomous|self-driving|driverless|driver[- ]assist\w*|adas|automated[- ]driving|"
+        r"smart[- ]driving|smart[- ](?:cars?|vehicles?|evs?|mobility)|intelligent (?:driving|vehicles?|cars?|"
+        r"electric)|lidar|e-axles?|edrives?|e-motors?|inverters?|silicon carbide|sic|e-(?:scooters?|bikes?|"
+        r"trucks?|buses?|vans?)|fuel[- ]cell (?:trucks?|vehicles?|cars?|buses?)|ultium|skateboard|"
+        r"e-?powertrain)\b",
+    ),
+    rule("not_ev", "solar fuel stem", r"(?:solar|fuel|stem) cells?\b"),  # read with "ev" cells
+    rule(
+        "not_ev",
+        "grid megapack megapacks utility energy stationary mwh mw power interconnector aemo big "
+        "missile missiles army navy submarine submarines military defence defense evtol air aircraft airline "
+        "airlines aviation petrol diesel gasoline combustion formula f1 vaccine vaccines drug drugs oncology "
+        "pharma* antibod* cancer clinical credit mastercard pay reinsur* 5g satellite satellites starlink siri "
+        "sponsor* shirt shirts tournament football tennis stadium infotainment cloud plea assault charged "
+        "convicted sentenced courtroom mining haul solar engine engines",
+        r"(?:grid|megapacks?|utility-scale|energy storage|stationary storage|mwh|mw|power plants?|"
+        r"interconnector|aemo|big battery|missiles?|army|navy|submarines?|military|defen[cs]e contract|evtol|"
+        r"air[- ]taxis?|aircraft|airlines?|aviation|petrol|diesel|gasoline|combustion|formula (?:one|1)|f1|"
+        r"vaccines?|drugs?|oncology|pharma\w*|antibod\w+|cancer|clinical|credit cards?|mastercard|pay later|"
+        r"reinsur\w+|5g|satellites?|starlink|siri|sponsor\w*|shirts?|tournament|football|tennis|stadium|"
+        r"infotainment|cloud|plea|assault|charged with|convicted|sentenced|courtroom|mining operations?|"
+        r"haul trucks|solar (?:cells?|modules?|panels?|roofs?|farms?|power|energy|glass)|engines?)\b",
+    ),
+    # Headlines about something other than a deal: an alert needs the deal up front then.
+    rule(
+        "other_news",
+        "hire hires hired appoint appoints appointed name names resign resigns step steps "
+        "recall recalls recalled layoff layoffs lay lays cut cuts ipo debut* earnings revenue profit loss "
+        "losses quarter results deliveries sales unveil* launch launches launched reveal reveals open opens "
+        "incorporate incorporates file files bankrupt* chapter administration insolvency collapse collapses "
+        "tariff tariffs subsid* incentive incentives ban bans fined probe investigat* lawsuit sue sues settle* "
+        "passes milestone breaks picks outsell* outsold overtake* overtook beats tops ranking best fire fires "
+        "blaze replace* defect defects crash crashes duty duties auction arrive arrives arriving hits goes",
+        r"(?:hires?|hired|appoints?|appointed|names? (?:new|former|ex-)|resigns?|steps? down|recalls?|"
+        r"recalled|layoffs?|lays? off|cuts? (?:\d+|jobs|staff)|ipo|debut\w*|earnings|revenue|profit|"
+        r"loss(?:es)?|quarter|results|deliveries|sales (?:rise|fall|jump|drop)|unveil\w*|launch(?:es|ed)? "
+        r"(?:its|the|a|new)|reveals?|opens? (?:its|a|first|new)|incorporates?|files? for|bankrupt\w*|"
+        r"chapter (?:7|11)|administration|insolvency|collapses?|tariffs?|subsid\w+|incentives?|bans?|fined|"
+        r"probe|investigat\w*|lawsuit|sues?|settle\w*|passes|milestone|breaks ground|picks [A-Z][a-z]+ for|"
+        r"outsells?|outsold|overtakes?|overtook|beats|tops|ranking|best-selling|fires?|blaze|replace\w*|"
+        r"defects?|crash(?:es)?|duty|duties|auction|arriv(?:e|es|ing)|hits (?:dealers|showrooms|the road)|"
+        r"goes on sale|launch(?:es|ed)?(?! (?:a |an |the )?(?:joint|partnership|"
+        r"venture|alliance)))\b",
+    ),
+    rule(
+        "acquisition",
+        "acquire acquires acquired acquiring acquisition buys bought to takeover takes took "
+        "purchase merger merges merged complete completes",
+        rf"(?:acquires?|acquired|acquiring|acquisition of|buys|bought|to buy|takeover of|takes over|"
+        rf"took over|purchase of|merger with|merges with|merged with|completes? (?:its )?merger)\s+"
+        rf"(?:(?:[\w-]+\s+){{0,4}}?)(?:{SLOT}(?!'s)|blank-check|spac)",
+    ),
+    rule(
+        "acquisition",
+        "sell*",
+        rf"sell\w* (?:its |their )?(?:(?:[\w-]+\s+){{0,3}}?(?:unit|business|division|"
+        rf"arm|operations?|subsidiary|group)|{SLOT})\s+to\s+{SLOT}",
+    ),
+    rule(
+        "acquisition",
+        "merger mergers merge merges merged merging combin* spac blank go goes going buyout wins won auction",
+        r"(?:merg(?:er|ers|e|es|ed|ing)|combin\w+ (?:under|into) (?:a|one)|spac|blank-check|"
+        r"go(?:es|ing)? (?:public|private)|buyout|wins? (?:an |the )?auction|won (?:an |the )?auction)\b",
+    ),
+    rule("acquisition", "take takes taking took", r"(?:take|takes|taking|took)\s+(?:[\w⟦⟧]+\s+){0,2}?private\b"),
+    rule(
+        "acquisition",
+        "buy buys bought acquire acquires acquired purchase purchases",
+        rf"(?:buy|buys|bought|acquire|acquires|acquired|purchase|purchases)\s+(?:the|its)\s+"
+        rf"(?:[\w-]+\s+){{0,3}}?(?:business|unit|division|operations?|assets?)\s+(?:of|from)\s+{_SHORT}{SLOT}",
+    ),
+    rule(
+        "part_ownership",
+        "stake stakes half shares minority portion joint venture",
+        r"(?:stakes?|half|shares|"
+        r"minority|portion|joint|venture)\b",
+    ),
+    rule(
+        "dispute",
+        "settle* lawsuit lawsuits sue sues sued suing litigation dispute feud trade court antitrust import "
+        "lawmakers senators senator congress republicans democrats question questions questioned scrutiny",
+        r"(?:settle\w*|lawsuits?|sues?|sued|suing|litigation|dispute|feud|trade[- ]secrets?|court|antitrust|"
+        r"import ban|lawmakers|senators?|congress|republicans|democrats|question(?:s|ed)? \S+ (?:over|about)|"
+        r"scrutiny)\b",
+    ),
+    rule(
+        "digest",
+        "digest round roundup newsletter week briefing top podcast episode quick live what quiz download morning",
+        r"(?:digest|round-?up|newsletter|week in review|briefing|top stories|podcast|episode|quick charge|"
+        r"live updates|live blog|what we're|quiz|the download|morning brief)\b",
+    ),
+    rule(
+        "digest_start",
+        "weekly daily morning evening the this",
+        r"(?:weekly|daily|morning|evening|the week|"
+        r"this week)\b",
+    ),
+    rule(
+        "consumer_deals",
+        "flash on sale deal deals price discount* coupon promo lowest all new best black cyber prime off",
+        r"(?:flash sale|on sale|sale price|deals? on|price cuts?|discount\w*|coupon|promo code|lowest price|"
+        r"all-time low|new low|best buy|black friday|cyber monday|prime day|(?:(?<=% )|(?<=\d ))off)\b",
+    ),
+    rule(
+        "marketing",
+        "marketing advertis* promotional promote promotes promoting hype product brand ad "
+        "movie streaming sponsor* merchandise",
+        r"(?:marketing|advertis\w+|promotional|promot(?:e|es|ing) (?:it|the|its)|hype|product placement|"
+        r"brand ambassador|ad campaign|marketing campaign|movie|streaming|sponsor\w*|merchandise)\b",
+    ),
+    rule(
+        "no_partner",
+        "no fail* seek* search* look* hunt* in",
+        r"(?:no (?:partner|partners|counterparty|buyer) (?:was|were|has been|have been|is) "
+        r"(?:named|identified|found|disclosed)|fail\w* to (?:find|secure|land|attract) (?:a |any )?"
+        r"(?:business |strategic )?partners?|(?:seek\w*|search\w* for|look\w* for|hunt\w* for|in search of) "
+        r"(?:a |new |strategic )*(?:partners?|investors?))\b",
+    ),
+    rule(
+        "background",
+        "also earlier previously already had existing last prior former since in founded "
+        "follows follow following separately recalls recall notes note lists list background",
+        r"(?:also|earlier|previously|already|had (?:signed|agreed|formed|invested|set up)|existing|last year|"
+        r"prior|former|since 20\d\d|in 20\d\d|founded in|follows? (?:a|an|its|the)|following (?:a|an|its|the)|"
+        r"separately|recalls? that|notes? in passing|lists?|background)\b",
+    ),
+]

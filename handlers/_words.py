@@ -1,0 +1,69 @@
+"""Words of a text as company matching sees them, and a company named at a place in it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+TOKEN = re.compile(r"[^\W_]+(?:[.'&][^\W_]+)*|&", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A company named in text: canonical name (or surface form) and where it stands.
+
+    ``weak`` marks a match on a name that is also an everyday word ("Smart", "Grab"),
+    which callers trust only where the text corroborates it.
+    """
+
+    name: str
+    start: int
+    end: int
+    known: bool
+    possessive: bool = False
+    ticker: str = ""
+    weak: bool = False
+    plural: bool = False  # "rent Teslas": the company's products, not the company
+
+
+class Token(NamedTuple):
+    key: str
+    start: int
+    end: int
+    possessive: bool
+    lower: bool
+
+
+def fold(word: str) -> str:
+    if word.isascii():
+        return word.lower()
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def tokens(text: str, start: int = 0, end: int | None = None, limit: int = 0) -> list[Token]:
+    """Word tokens of ``text[start:end]`` (at most ``limit`` of them when given)."""
+    out: list[Token] = []
+    size = len(text)
+    for match in TOKEN.finditer(text, start, size if end is None else end):
+        if limit and len(out) == limit:
+            break
+        word = match.group()
+        start, end = match.span()
+        possessive = False
+        if len(word) > 2 and word[-2] == "'" and word[-1] in "sS":
+            word, possessive = word[:-2], True
+        elif end < size and text[end] == "'" and word[-1] in "sS":
+            possessive = True  # plural possessive: "Volkswagens'"
+        key = word.lower() if word.isascii() else fold(word)
+        out.append(Token(key, start, end, possessive, key == word))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def alias_key(name: str) -> tuple[str, ...]:
+    """The token sequence a name matches: case, accents, hyphens and dots folded."""
+    return tuple(t.key for t in tokens(name))

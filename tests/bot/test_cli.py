@@ -1,0 +1,140 @@
+"""The command line as users run it: subprocesses, real config files, real exit statuses."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EVRADAR_", "SLACK_", "DISCORD_"))}
+    env.update({"EVRADAR_STORAGE__URL": f"sqlite:///{tmp_path / 'cli.db'}", "COLUMNS": "160"})
+    env.update(extra)
+    return env
+
+
+def _evradar(tmp_path: Path, *args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=_env(tmp_path, **env),
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_run_once_on_the_demo_config_prints_alerts_and_a_summary(tmp_path: Path) -> None:
+    result = _evradar(tmp_path, "run", "--once", "--config", "config/demo.toml")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("⚡") >= 8
+    assert "Stellantis × Leapmotor" in result.stdout
+    assert "Polled 1 feeds: 1 read" in " ".join(result.stdout.split())
+    again = _evradar(tmp_path, "run", "--once", "--config", "config/demo.toml")
+    assert "⚡" not in again.stdout and "0 new items" in " ".join(again.stdout.split())
+
+
+def test_unreachable_feeds_are_each_reported_and_the_run_still_succeeds(tmp_path: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed when the block ends: nothing listens there
+    feeds = json.dumps([{"url": f"http://127.0.0.1:{port}/a.xml"}, {"url": f"http://127.0.0.1:{port}/b.xml"}])
+    result = _evradar(tmp_path, "run", "--once", EVRADAR_FEEDS=feeds, EVRADAR_SERVER__ENABLED="false")
+    assert result.returncode == 0, result.stderr
+    out = " ".join(result.stdout.split())
+    assert "2 failed" in out
+    assert out.count("could not read") == 2 and "connect" in out
+
+
+def test_bad_configuration_lists_every_problem_and_exits_2(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text('[polling]\ninterval = "soon"\nmax_failures = 0\n[[routes]]\nplatform = "pager"\n')
+    result = _evradar(tmp_path, "run", "--once", "--config", str(config))
+    assert result.returncode == 2
+    assert "polling.interval" in result.stderr and "polling.max_failures" in result.stderr
+    assert "routes[0].platform" in result.stderr
+
+
+def test_config_check_shows_resolved_settings_and_hides_secrets(tmp_path: Path) -> None:
+    result = _evradar(
+        tmp_path, "config", "check", SLACK_BOT_TOKEN="xoxb-very-secret-token", EVRADAR_POLLING__INTERVAL="5m"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "xoxb-very-secret-token" not in result.stdout
+    shown = json.loads(result.stdout)
+    assert shown["polling"]["interval"] == "5m"
+    assert "not set" in json.dumps(shown["secrets"]) and "hidden" in json.dumps(shown["secrets"])
+
+
+def test_feeds_add_list_remove(tmp_path: Path) -> None:
+    url = "https://example.com/added.xml"
+    assert _evradar(tmp_path, "feeds", "add", url).returncode == 0
+    listed = _evradar(tmp_path, "feeds", "list")
+    assert url in listed.stdout
+    assert _evradar(tmp_path, "feeds", "remove", url).returncode == 0
+    assert url not in _evradar(tmp_path, "feeds", "list").stdout
+    assert _evradar(tmp_path, "feeds", "remove", url).returncode == 1
+
+
+def test_feeds_check_reads_a_local_feed(tmp_path: Path) -> None:
+    sample = (ROOT / "config" / "samples" / "ev-news.xml").as_uri()
+    result = _evradar(tmp_path, "feeds", "check", sample)
+    assert result.returncode == 0
+    assert "readable feed" in result.stdout and "18 items" in result.stdout
+
+
+def test_lookup_answers_from_the_store_after_a_run(tmp_path: Path) -> None:
+    _evradar(tmp_path, "run", "--once", "--config", "config/demo.toml")
+    found = _evradar(tmp_path, "lookup", "leapmotor", "--config", "config/demo.toml")
+    assert found.returncode == 0 and "Stellantis × Leapmotor" in found.stdout
+    unknown = _evradar(tmp_path, "lookup", "Zzyzx", "--config", "config/demo.toml")
+    assert unknown.returncode == 1 and "No company called" in unknown.stdout
+
+
+def test_run_serves_healthz_and_stops_on_sigterm_within_ten_seconds(tmp_path: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = _env(tmp_path, EVRADAR_SERVER__PORT=str(port), EVRADAR_FEEDS="[]")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        health = _wait_for_json(f"http://127.0.0.1:{port}/healthz", deadline=time.monotonic() + 60)
+        assert health["status"] == "ok"
+        metrics = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+        assert "evradar_outbox_depth" in metrics
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+        assert time.monotonic() - started < 10
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def _wait_for_json(url: str, *, deadline: float) -> dict[str, object]:
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return json.loads(response.read())  # type: ignore[no-any-return]
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)

@@ -1,0 +1,70 @@
+"""What `/evradar <company>` and `evradar lookup` answer, from the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.lookup import Lookup
+from bot.models import Company, Destination, Detection, Item
+from bot.router import Router, Rule
+from bot.store import Store
+from bot.store import events as store_events
+from bot.store import feeds as store_feeds
+from handlers.companies import CompanyIndex
+
+
+@pytest.fixture
+def lookup(tmp_path: Path, companies: tuple[Company, ...]) -> Lookup:
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    store.migrate()
+    router = Router([Rule(Destination("console"))])
+    feed = store.run(lambda c: store_feeds.add(c, store_feeds.WantedFeed("https://f"), origin="config", now=1.0))
+    deals = [
+        (("Xiaomi", "Great Wall Motor"), "manufacturing", "talks", 100.0),
+        (("Xiaomi", "BAIC"), "supply", "announced", 200.0),
+        (("Stellantis", "Leapmotor"), "investment", "announced", 300.0),
+    ]
+    for n, (partners, kind, stage, when) in enumerate(deals):
+        item = Item(id=str(n), title=f"{' and '.join(partners)} deal", link=f"https://news/{n}", source="Wire")
+        det = Detection("t", True, 0.9, partners, kind, stage, "They agreed.", True)  # type: ignore[arg-type]
+        found = [store_events.Found(item, store_events.item_key(item.id), det)]
+        store.run(lambda c, f=found, w=when: store_events.ingest(c, feed.id, f, now=w, route=router))
+    return Lookup(store, CompanyIndex(companies), clock=lambda: 400.0)
+
+
+@pytest.mark.parametrize("query", ["Xiaomi", "xiaomi", "XIACF", "1810.HK", "Xiaomi Corporation", "Xiaomii"])
+def test_company_by_name_alias_ticker_or_close_spelling(lookup: Lookup, query: str) -> None:
+    answer = lookup.company(query)
+    assert answer.company == "Xiaomi"
+    assert [e.partners for e in answer.events] == [("Xiaomi", "BAIC"), ("Xiaomi", "Great Wall Motor")]
+    assert answer.events[0].sources[0][1] == "https://news/1"
+
+
+def test_known_company_without_events_says_nothing_yet(lookup: Lookup) -> None:
+    answer = lookup.company("Rivian")
+    assert answer.company == "Rivian" and answer.events == ()
+
+
+def test_unknown_company_offers_close_matches(lookup: Lookup) -> None:
+    assert lookup.company("Stellant").company == "Stellantis"  # close enough to be read as it
+    vague = lookup.company("Leap")
+    assert vague.company == "" and "Leapmotor" in vague.suggestions
+    nothing = lookup.company("Zzyzx Widgets")
+    assert nothing.company == "" and nothing.events == () and nothing.suggestions == ()
+
+
+def test_recent_is_newest_first_and_status_counts(lookup: Lookup) -> None:
+    assert [e.partners[0] for e in lookup.recent()] == ["Stellantis", "Xiaomi", "Xiaomi"]
+    status = lookup.status()
+    assert status.feeds == 1 and status.pending == 3 and status.paused_feeds == ()
+
+
+def test_subscription_filters_are_parsed_safely(lookup: Lookup) -> None:
+    filters = lookup.parse_filters(["xiaomi,GWM", "kinds=supply,manufacturing", "stages=talks", "nonsense-co"])
+    assert filters.companies == ("Xiaomi", "Great Wall Motor")
+    assert filters.kinds == ("supply", "manufacturing") and filters.stages == ("talks",)
+    assert filters.unknown == ("nonsense-co",)
+    hostile = lookup.parse_filters(["(" * 5000, "a" * 10_000])
+    assert len(hostile.unknown[0]) <= 100
