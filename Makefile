@@ -18,7 +18,7 @@ demo: $(VENV)/.installed
 	$(BIN)/evradar run --once --config config/demo.toml
 
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m tests.with_postgres $(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check bot handlers tests bench

@@ -14,7 +14,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from handlers.companies import CompanyIndex
 
+from .adapters import build_platforms
 from .adapters import console as console_adapter
+from .commands import Commands
 from .delivery import Deliverer, DeliveryReport
 from .detection import config_file, load_companies, load_handlers
 from .fetcher import Fetcher
@@ -91,8 +93,11 @@ class App:
             per_host=p.per_host,
             concurrency=p.concurrency,
         )
+        self.platforms = build_platforms(settings) if notifiers is None else []
         self.notifiers: dict[str, Notifier] = {"console": console_adapter.ConsoleNotifier(self.console)}
+        self.notifiers.update({p.name: p.notifier for p in self.platforms})
         self.notifiers.update(notifiers or {})
+        self.commands = Commands(self.lookup, on_subscriptions_changed=self.refresh_routes)
         self.deliverer = Deliverer(store=self.store, router=self.router, notifiers=self.notifiers, clock=clock)
         companies_path = config_file("companies.toml", settings.detection.companies)
         self.workers = Workers(
@@ -182,6 +187,9 @@ class App:
         rows = await asyncio.to_thread(self.prepare)
         if self.settings.server.enabled:
             self.server = Server(health=self.health, metrics=self.render_metrics)
+        for platform in self.platforms:
+            await platform.start(server=self.server, commands=self.commands)
+        if self.server is not None:
             await self.server.start(self.settings.server.host, self.settings.server.port)
         self.scheduler = FeedScheduler(
             pipeline=self.pipeline,
@@ -221,6 +229,8 @@ class App:
         return self.metrics.render()
 
     async def close(self) -> None:
+        for platform in self.platforms:
+            await platform.stop()
         if self.server is not None:
             await self.server.stop()
         await self.fetcher.close()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .models import Alert, Delivered, DeliveryFailed, Destination
+
+if TYPE_CHECKING:
+    from .commands import Commands
+    from .server import Server
 
 
 class Notifier(Protocol):
@@ -15,3 +19,20 @@ class Notifier(Protocol):
     async def deliver(self, alert: Alert, destination: Destination) -> Delivered | DeliveryFailed: ...
 
     async def close(self) -> None: ...
+
+
+class Platform(Protocol):
+    """A chat platform: how it posts alerts, and how its slash command reaches evradar.
+
+    Built by a factory named in ``bot.adapters.PLATFORMS`` from the settings; the factory
+    returns None when the platform is not configured (no token, no webhook route).
+    """
+
+    name: str
+    notifier: Notifier
+
+    async def start(self, *, server: Server | None, commands: Commands) -> None:
+        """Mount HTTP routes on ``server`` and/or open the platform's own connection."""
+        ...
+
+    async def stop(self) -> None: ...

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from bot.detection import config_file, load_companies
 from bot.models import Company
@@ -27,3 +31,27 @@ def companies() -> tuple[Company, ...]:
 @pytest.fixture(scope="session")
 def handler(companies: tuple[Company, ...]) -> EvPartnershipHandler:
     return EvPartnershipHandler(HandlerContext(companies=companies))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file, or a new database on the test PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'evradar.db'}"
+        return
+    server = os.environ.get("EVRADAR_TEST_POSTGRES_URL")
+    if not server:
+        pytest.fail(
+            "EVRADAR_TEST_POSTGRES_URL is not set: run the suite with `make test`, which starts a "
+            "throwaway PostgreSQL, or point the variable at a server of yours."
+        )
+    name = f"evradar_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

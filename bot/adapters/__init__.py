@@ -1,0 +1,33 @@
+"""Chat platform adapters: the only code that imports slack_bolt, slack_sdk or discord.
+
+Registration is explicit: each platform's factory is named here and called with the
+settings; it returns a :class:`bot.ports.Platform`, or None when the platform is not set up.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from ..ports import Platform
+from ..settings import Settings
+
+PLATFORMS: dict[str, str] = {
+    "slack": "bot.adapters.slack_adapter:build",
+    "discord": "bot.adapters.discord_adapter:build",
+}
+
+
+def build_platforms(settings: Settings) -> list[Platform]:
+    """Every configured platform, built."""
+    built: list[Platform] = []
+    for spec in PLATFORMS.values():
+        module, _, name = spec.partition(":")
+        try:
+            factory: Callable[[Settings], Platform | None] = getattr(importlib.import_module(module), name)
+        except ModuleNotFoundError:
+            continue  # the adapter is not part of this installation
+        platform = factory(settings)
+        if platform is not None:
+            built.append(platform)
+    return built

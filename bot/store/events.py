@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, Table, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -85,6 +85,7 @@ def ingest(conn: Connection, feed_id: int, found: Sequence[Found], *, now: float
     insert_ignoring_duplicates(
         conn, seen_items, [{"feed_id": feed_id, "key": f.key, "seen_at": now} for f in found]
     )
+    _lock_partners(conn, [f.detection for f in found if f.detection is not None])
     new_events: list[int] = []
     updated: list[int] = []
     queued = 0
@@ -100,6 +101,18 @@ def ingest(conn: Connection, feed_id: int, found: Sequence[Found], *, now: float
             updated.append(event_id)
             queued += _queue_update(conn, event_id, now=now)
     return Ingested(len(found), tuple(new_events), tuple(updated), queued)
+
+
+def _lock_partners(conn: Connection, found: Sequence[Detection]) -> None:
+    """On PostgreSQL, two polls reporting the same partners take turns (until commit).
+
+    Without this, two feeds carrying one story, polled at once (or by two instances),
+    could each see no event yet and each create one. SQLite writes one at a time anyway.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    for key in sorted({partners_key(d.partners) for d in found if d.partners}):
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
 
 
 def partners_key(partners: Iterable[str]) -> str:

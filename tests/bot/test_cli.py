@@ -15,9 +15,10 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 
-def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+def _env(db: Path | str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EVRADAR_", "SLACK_", "DISCORD_"))}
-    env.update({"EVRADAR_STORAGE__URL": f"sqlite:///{tmp_path / 'cli.db'}", "COLUMNS": "160"})
+    url = db if isinstance(db, str) else f"sqlite:///{db / 'cli.db'}"
+    env.update({"EVRADAR_STORAGE__URL": url, "COLUMNS": "160"})
     env.update(extra)
     return env
 
@@ -34,13 +35,13 @@ def _evradar(tmp_path: Path, *args: str, timeout: float = 120, **env: str) -> su
     )
 
 
-def test_run_once_on_the_demo_config_prints_alerts_and_a_summary(tmp_path: Path) -> None:
-    result = _evradar(tmp_path, "run", "--once", "--config", "config/demo.toml")
+def test_run_once_on_the_demo_config_prints_alerts_and_a_summary(database_url: str) -> None:
+    result = _evradar(database_url, "run", "--once", "--config", "config/demo.toml")
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("⚡") >= 8
     assert "Stellantis × Leapmotor" in result.stdout
     assert "Polled 1 feeds: 1 read" in " ".join(result.stdout.split())
-    again = _evradar(tmp_path, "run", "--once", "--config", "config/demo.toml")
+    again = _evradar(database_url, "run", "--once", "--config", "config/demo.toml")
     assert "⚡" not in again.stdout and "0 new items" in " ".join(again.stdout.split())
 
 
@@ -76,14 +77,14 @@ def test_config_check_shows_resolved_settings_and_hides_secrets(tmp_path: Path) 
     assert "not set" in json.dumps(shown["secrets"]) and "hidden" in json.dumps(shown["secrets"])
 
 
-def test_feeds_add_list_remove(tmp_path: Path) -> None:
+def test_feeds_add_list_remove(database_url: str) -> None:
     url = "https://example.com/added.xml"
-    assert _evradar(tmp_path, "feeds", "add", url).returncode == 0
-    listed = _evradar(tmp_path, "feeds", "list")
+    assert _evradar(database_url, "feeds", "add", url).returncode == 0
+    listed = _evradar(database_url, "feeds", "list")
     assert url in listed.stdout
-    assert _evradar(tmp_path, "feeds", "remove", url).returncode == 0
-    assert url not in _evradar(tmp_path, "feeds", "list").stdout
-    assert _evradar(tmp_path, "feeds", "remove", url).returncode == 1
+    assert _evradar(database_url, "feeds", "remove", url).returncode == 0
+    assert url not in _evradar(database_url, "feeds", "list").stdout
+    assert _evradar(database_url, "feeds", "remove", url).returncode == 1
 
 
 def test_feeds_check_reads_a_local_feed(tmp_path: Path) -> None:
@@ -93,11 +94,11 @@ def test_feeds_check_reads_a_local_feed(tmp_path: Path) -> None:
     assert "readable feed" in result.stdout and "18 items" in result.stdout
 
 
-def test_lookup_answers_from_the_store_after_a_run(tmp_path: Path) -> None:
-    _evradar(tmp_path, "run", "--once", "--config", "config/demo.toml")
-    found = _evradar(tmp_path, "lookup", "leapmotor", "--config", "config/demo.toml")
+def test_lookup_answers_from_the_store_after_a_run(database_url: str) -> None:
+    _evradar(database_url, "run", "--once", "--config", "config/demo.toml")
+    found = _evradar(database_url, "lookup", "leapmotor", "--config", "config/demo.toml")
     assert found.returncode == 0 and "Stellantis × Leapmotor" in found.stdout
-    unknown = _evradar(tmp_path, "lookup", "Zzyzx", "--config", "config/demo.toml")
+    unknown = _evradar(database_url, "lookup", "Zzyzx", "--config", "config/demo.toml")
     assert unknown.returncode == 1 and "No company called" in unknown.stdout
 
 

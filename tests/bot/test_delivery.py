@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.delivery import Deliverer, backoff
 from bot.models import DeliveryFailed, Destination, Detection, Item
 from bot.router import Router, Rule
@@ -24,8 +22,8 @@ class Clock:
         return self.now
 
 
-def _store(tmp_path: Path) -> Store:
-    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+def _store(url: str) -> Store:
+    store = Store(url)
     store.migrate()
     return store
 
@@ -42,8 +40,8 @@ def _queue(store: Store, clock: Clock, router: Router, n: int) -> None:
     store.run(lambda c: store_events.ingest(c, feed.id, found, now=clock.now, route=router))
 
 
-async def test_each_destination_gets_its_alerts_in_order_and_paced(tmp_path: Path) -> None:
-    store, clock = _store(tmp_path), Clock()
+async def test_each_destination_gets_its_alerts_in_order_and_paced(database_url: str) -> None:
+    store, clock = _store(database_url), Clock()
     router = Router([Rule(SLACK), Rule(DISCORD)])
     _queue(store, clock, router, 4)
     slept: list[float] = []
@@ -63,8 +61,8 @@ async def test_each_destination_gets_its_alerts_in_order_and_paced(tmp_path: Pat
     assert sum(1 for s in slept if s > 0.9) >= 3  # Slack posts at most one a second per channel
 
 
-async def test_rate_limited_post_waits_and_later_rows_wait_behind_it(tmp_path: Path) -> None:
-    store, clock = _store(tmp_path), Clock()
+async def test_rate_limited_post_waits_and_later_rows_wait_behind_it(database_url: str) -> None:
+    store, clock = _store(database_url), Clock()
     router = Router([Rule(SLACK)])
     _queue(store, clock, router, 2)
     slack = Recorder("slack", fail_with=DeliveryFailed("rate limited", retry_after=30))
@@ -79,8 +77,8 @@ async def test_rate_limited_post_waits_and_later_rows_wait_behind_it(tmp_path: P
     assert [a.title for a, _ in slack.alerts] == ["Deal 0", "Deal 1"]
 
 
-async def test_permanent_failure_pauses_that_destination_only(tmp_path: Path) -> None:
-    store, clock = _store(tmp_path), Clock()
+async def test_permanent_failure_pauses_that_destination_only(database_url: str) -> None:
+    store, clock = _store(database_url), Clock()
     router = Router([Rule(SLACK), Rule(DISCORD)])
     _queue(store, clock, router, 2)
     slack = Recorder("slack", fail_with=DeliveryFailed("channel_not_found", permanent=True))
@@ -99,8 +97,8 @@ async def test_permanent_failure_pauses_that_destination_only(tmp_path: Path) ->
     assert (await deliverer.deliver_due()).sent == 2  # nothing was lost while paused
 
 
-async def test_missing_platform_connection_pauses_with_a_clear_reason(tmp_path: Path) -> None:
-    store, clock = _store(tmp_path), Clock()
+async def test_missing_platform_connection_pauses_with_a_clear_reason(database_url: str) -> None:
+    store, clock = _store(database_url), Clock()
     router = Router([Rule(SLACK)])
     _queue(store, clock, router, 1)
     deliverer = Deliverer(store=store, router=router, notifiers={}, clock=clock, sleep=_no_sleep)

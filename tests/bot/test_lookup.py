@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.lookup import Lookup
@@ -16,8 +14,8 @@ from handlers.companies import CompanyIndex
 
 
 @pytest.fixture
-def lookup(tmp_path: Path, companies: tuple[Company, ...]) -> Lookup:
-    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+def lookup(database_url: str, companies: tuple[Company, ...]) -> Lookup:
+    store = Store(database_url)
     store.migrate()
     router = Router([Rule(Destination("console"))])
     feed = store.run(lambda c: store_feeds.add(c, store_feeds.WantedFeed("https://f"), origin="config", now=1.0))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest_asyncio
 
@@ -59,9 +58,9 @@ async def server() -> AsyncIterator[FeedServer]:
     await fake.stop()
 
 
-def _settings(tmp_path: Path, urls: list[str], **polling: object) -> Settings:
+def _settings(database_url: str, urls: list[str], **polling: object) -> Settings:
     return Settings(
-        storage=StorageSettings(url=f"sqlite:///{tmp_path / 'evradar.db'}"),
+        storage=StorageSettings(url=database_url),
         polling=PollingSettings(**polling),  # type: ignore[arg-type]
         feeds=[FeedSettings(url=u) for u in urls],
         server=ServerSettings(enabled=False),
@@ -78,9 +77,9 @@ async def _cycle(settings: Settings, recorder: Recorder, clock: Clock) -> tuple[
     return app, summary
 
 
-async def test_alerts_once_then_nothing_on_the_next_poll_or_after_a_restart(tmp_path: Path, server: FeedServer):
+async def test_alerts_once_then_nothing_on_the_next_poll_or_after_a_restart(database_url: str, server: FeedServer):
     server.bodies["ev.xml"] = rss(_stories())
-    settings = _settings(tmp_path, [server.url("ev.xml")])
+    settings = _settings(database_url, [server.url("ev.xml")])
     recorder, clock = Recorder(), Clock(NOW)
     _, first = await _cycle(settings, recorder, clock)
     partners = sorted(tuple(sorted(a.partners)) for a, _ in recorder.alerts)
@@ -94,9 +93,9 @@ async def test_alerts_once_then_nothing_on_the_next_poll_or_after_a_restart(tmp_
     assert "If-None-Match" in sent_headers[-1]  # the stored ETag was sent back
 
 
-async def test_changed_feed_with_old_and_new_items_alerts_only_on_the_new(tmp_path: Path, server: FeedServer):
+async def test_changed_feed_with_old_and_new_items_alerts_only_on_the_new(database_url: str, server: FeedServer):
     server.bodies["ev.xml"] = rss(_stories()[:2])
-    settings = _settings(tmp_path, [server.url("ev.xml")])
+    settings = _settings(database_url, [server.url("ev.xml")])
     recorder, clock = Recorder(), Clock(NOW)
     await _cycle(settings, recorder, clock)
     server.bodies["ev.xml"] = rss(_stories())  # one more item appears
@@ -106,20 +105,20 @@ async def test_changed_feed_with_old_and_new_items_alerts_only_on_the_new(tmp_pa
     assert summary.new_items == 1  # type: ignore[attr-defined]
 
 
-async def test_same_story_in_two_feeds_gives_one_alert(tmp_path: Path, server: FeedServer):
+async def test_same_story_in_two_feeds_gives_one_alert(database_url: str, server: FeedServer):
     body = rss(_stories())
     server.bodies["a.xml"] = body
     server.bodies["b.xml"] = body
-    settings = _settings(tmp_path, [server.url("a.xml"), server.url("b.xml")])
+    settings = _settings(database_url, [server.url("a.xml"), server.url("b.xml")])
     recorder = Recorder()
     await _cycle(settings, recorder, Clock(NOW))
     assert len(recorder.alerts) == 2
     assert all(not a.is_update for a, _ in recorder.alerts)
 
 
-async def test_another_report_of_the_same_deal_is_an_update_in_its_thread(tmp_path: Path, server: FeedServer):
+async def test_another_report_of_the_same_deal_is_an_update_in_its_thread(database_url: str, server: FeedServer):
     server.bodies["a.xml"] = rss(_stories()[:1])
-    settings = _settings(tmp_path, [server.url("a.xml"), server.url("b.xml")])
+    settings = _settings(database_url, [server.url("a.xml"), server.url("b.xml")])
     server.bodies["b.xml"] = rss([])
     recorder, clock = Recorder(), Clock(NOW)
     await _cycle(settings, recorder, clock)
@@ -138,28 +137,28 @@ async def test_another_report_of_the_same_deal_is_an_update_in_its_thread(tmp_pa
     assert len(update.sources) == 2
 
 
-async def test_first_poll_alerts_only_on_items_younger_than_backfill(tmp_path: Path, server: FeedServer):
+async def test_first_poll_alerts_only_on_items_younger_than_backfill(database_url: str, server: FeedServer):
     server.bodies["ev.xml"] = rss(_stories(hours_old=30))
-    settings = _settings(tmp_path, [server.url("ev.xml")], backfill="24h")
+    settings = _settings(database_url, [server.url("ev.xml")], backfill="24h")
     recorder = Recorder()
     _, summary = await _cycle(settings, recorder, Clock(NOW))
     assert recorder.alerts == [] and summary.new_items == 3  # type: ignore[attr-defined]
-    settings_all = _settings(tmp_path / "all", [server.url("ev.xml")], backfill="all")
-    (tmp_path / "all").mkdir()
+    server.bodies["again.xml"] = server.bodies["ev.xml"]  # a new feed carrying the same old stories
+    settings_all = _settings(database_url, [server.url("ev.xml"), server.url("again.xml")], backfill="all")
     await _cycle(settings_all, recorder, Clock(NOW))
     assert len(recorder.alerts) == 2
 
 
-async def test_backfill_none_skips_everything_on_the_first_poll(tmp_path: Path, server: FeedServer):
+async def test_backfill_none_skips_everything_on_the_first_poll(database_url: str, server: FeedServer):
     server.bodies["ev.xml"] = rss(_stories(hours_old=0.1))
     recorder = Recorder()
-    await _cycle(_settings(tmp_path, [server.url("ev.xml")], backfill="none"), recorder, Clock(NOW))
+    await _cycle(_settings(database_url, [server.url("ev.xml")], backfill="none"), recorder, Clock(NOW))
     assert recorder.alerts == []
 
 
-async def test_real_feeds_go_through_and_a_second_poll_reads_nothing_new(tmp_path: Path, server: FeedServer):
+async def test_real_feeds_go_through_and_a_second_poll_reads_nothing_new(database_url: str, server: FeedServer):
     urls = [server.serve_file(p.name, p) for p in sorted(REAL_FEEDS.glob("*.xml"))]
-    settings = _settings(tmp_path, urls, backfill="all")
+    settings = _settings(database_url, urls, backfill="all")
     recorder, clock = Recorder(), Clock(NOW)
     _, first = await _cycle(settings, recorder, clock)
     assert first.polled == len(urls) and first.new_items > 3000  # type: ignore[attr-defined]
@@ -170,8 +169,8 @@ async def test_real_feeds_go_through_and_a_second_poll_reads_nothing_new(tmp_pat
     assert second.new_items == 0 and second.alerts == 0  # type: ignore[attr-defined]
 
 
-async def test_failing_feed_backs_off_and_is_paused_after_repeated_failures(tmp_path: Path, server: FeedServer):
-    settings = _settings(tmp_path, [server.url("gone.xml")], max_failures=3)
+async def test_failing_feed_backs_off_and_is_paused_after_repeated_failures(database_url: str, server: FeedServer):
+    settings = _settings(database_url, [server.url("gone.xml")], max_failures=3)
     clock = Clock(NOW)
     delays = []
     for _ in range(3):
@@ -186,9 +185,9 @@ async def test_failing_feed_backs_off_and_is_paused_after_repeated_failures(tmp_
     assert server.hits("gone.xml") == 3
 
 
-async def test_crash_between_queueing_and_sending_loses_nothing(tmp_path: Path, server: FeedServer):
+async def test_crash_between_queueing_and_sending_loses_nothing(database_url: str, server: FeedServer):
     server.bodies["ev.xml"] = rss(_stories())
-    settings = _settings(tmp_path, [server.url("ev.xml")])
+    settings = _settings(database_url, [server.url("ev.xml")])
     clock = Clock(NOW)
     app = App(settings, clock=clock, notifiers={"console": Recorder()})  # type: ignore[dict-item]
     await __import__("asyncio").to_thread(app.prepare)

@@ -1,0 +1,120 @@
+"""The `/evradar` command, platform-neutral: parse what the user typed, answer from the lookup.
+
+Slack and Discord adapters turn their payloads into a :class:`Request`, call
+:meth:`Commands.answer` (in a worker thread: it reads the database), and render the
+answer their own way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .lookup import CompanyAnswer, EventView, Filters, Lookup, StatusView
+
+MAX_TEXT = 500  # characters of command text read; the rest is ignored
+SUBCOMMANDS = ("help", "recent", "status", "subscribe", "unsubscribe")
+HELP_LINES = (
+    ("/evradar <company or ticker>", "a company's partnership events, newest first (e.g. xiaomi, TSLA, GWM)"),
+    ("/evradar recent", "the latest partnerships seen"),
+    ("/evradar status", "feeds, paused feeds, last poll, alerts today, paused destinations"),
+    (
+        "/evradar subscribe <companies> [kinds=…] [stages=…]",
+        "this channel gets alerts for these companies (kinds: manufacturing, joint_venture, supply, technology, "
+        "investment, charging, other; stages: announced, talks, ended)",
+    ),
+    ("/evradar unsubscribe", "stop this channel's subscription"),
+    ("/evradar help", "this help"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """Who asked what, where; ``may_manage`` says whether they may change the channel's subscription."""
+
+    text: str
+    platform: str
+    channel: str
+    user: str
+    may_manage: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Help:
+    lines: tuple[tuple[str, str], ...] = HELP_LINES
+
+
+@dataclass(frozen=True, slots=True)
+class Recent:
+    events: tuple[EventView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribed:
+    filters: Filters
+
+
+@dataclass(frozen=True, slots=True)
+class Unsubscribed:
+    existed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """The request cannot be done; ``message`` says why and what to do instead."""
+
+    message: str
+
+
+Answer = CompanyAnswer | Recent | StatusView | Help | Subscribed | Unsubscribed | Refused
+
+
+def split(text: str) -> tuple[str, str]:
+    """("subscribe", "xiaomi kinds=supply") from "subscribe xiaomi kinds=supply"; ("", "") for nothing."""
+    text = " ".join(text[:MAX_TEXT].split())
+    head, _, rest = text.partition(" ")
+    if head.lower() in SUBCOMMANDS:
+        return head.lower(), rest
+    return ("lookup", text) if text else ("help", "")
+
+
+class Commands:
+    def __init__(self, lookup: Lookup, *, on_subscriptions_changed: Callable[[], None] = lambda: None) -> None:
+        self.lookup = lookup
+        self.on_subscriptions_changed = on_subscriptions_changed
+
+    def answer(self, request: Request) -> Answer:
+        name, argument = split(request.text)
+        if name == "help":
+            return Help()
+        if name == "recent":
+            return Recent(self.lookup.recent())
+        if name == "status":
+            return self.lookup.status()
+        if name in ("subscribe", "unsubscribe"):
+            return self._subscription(name, argument, request)
+        return self.lookup.company(argument)
+
+    def _subscription(self, name: str, argument: str, request: Request) -> Answer:
+        if not request.may_manage:
+            return Refused(
+                "Only the channel's managers (or the admins named in the configuration) can change "
+                "what this channel subscribes to; ask one of them."
+            )
+        if name == "unsubscribe":
+            existed = self.lookup.unsubscribe(request.platform, request.channel)
+            self.on_subscriptions_changed()
+            return Unsubscribed(existed)
+        filters = self.lookup.parse_filters(argument.split())
+        if filters.unknown:
+            return Refused(
+                f"These are not companies, kinds or stages evradar knows: {', '.join(filters.unknown)}. "
+                "Try `/evradar help`."
+            )
+        if not (filters.companies or filters.kinds or filters.stages):
+            return Refused(
+                "Name at least one company, kind or stage, e.g. `/evradar subscribe xiaomi byd kinds=supply`."
+            )
+        self.lookup.subscribe(request.platform, request.channel, filters, user=request.user)
+        self.on_subscriptions_changed()
+        return Subscribed(filters)
