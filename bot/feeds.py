@@ -148,8 +148,20 @@ def _entry_item(entry: Mapping[str, Any], feed_url: str, source: str) -> Item:
     )
 
 
+# An entity whose value refers to other entities: how "billion laughs" documents amplify.
+_NESTED_ENTITY = re.compile(rb"<!ENTITY\s+%?\s*[\w.:-]+\s+(?:\"[^\"]*&[^\"]*\"|'[^']*&[^']*')")
+
+
 def parse_feed(body: bytes, *, url: str, headers: Mapping[str, str] | None = None) -> ParsedFeed:
     """Parse fetched bytes (never a URL) into items; blocking, so run it in a worker thread."""
+    prologue = body[: body.find(b"]>", 0, 65536) + 2] if b"<!DOCTYPE" in body[:4096] else b""
+    if prologue and _NESTED_ENTITY.search(prologue):
+        return ParsedFeed(
+            urlsplit(url).netloc,
+            (),
+            problem="the feed declares XML entities that expand into "
+            "other entities (an entity-expansion attack); it was not read",
+        )
     response_headers = {k.lower(): v for k, v in (headers or {}).items()}
     response_headers.setdefault("content-location", url)
     # No sanitising: every field is reduced to plain text below, which drops markup and scripts anyway.
@@ -164,9 +176,13 @@ def parse_feed(body: bytes, *, url: str, headers: Mapping[str, str] | None = Non
         exc = parsed.get("bozo_exception")
         name = type(exc).__name__ if exc else "unknown problem"
         detail = f"{name}: {exc}" if exc else name
-        if items and name not in _SURVIVABLE:
+        # A complete feed with a flaw still counts, even with no items; a cut-off one with none does not.
+        cut_off = any(m in str(exc) for m in ("no element found", "unclosed token"))
+        if name in _SURVIVABLE:
+            pass
+        elif items or (parsed.get("version") and not cut_off):
             warning = f"the feed is not well-formed ({detail}); {len(items)} items were recovered"
-        elif name not in _SURVIVABLE:
+        else:
             problem = f"the response is not a readable feed ({detail})"
     if not items and not problem and not feed.get("title") and not parsed.get("version"):
         problem = "the response is not an RSS, Atom or JSON feed (no feed elements found)"

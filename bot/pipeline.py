@@ -68,7 +68,7 @@ class Pipeline:
             return PollReport(feed.label if feed else str(feed_id), "skipped", paused=bool(feed and feed.paused))
         result = await self.fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
         if isinstance(result, FetchFailed):
-            return await self._failed(feed, result.reason, retry_after=result.retry_after)
+            return await self._failed(feed, result.reason, retry_after=result.retry_after, gone=result.permanent)
         if isinstance(result, NotModified):
             return await self._not_modified(feed, result)
         parsed = await self.workers.parse(result.body, url=result.final_url, headers=result.headers)
@@ -101,14 +101,20 @@ class Pipeline:
         )
 
     async def _failed(
-        self, feed: store_feeds.FeedRow, reason: str, *, retry_after: float | None = None
+        self, feed: store_feeds.FeedRow, reason: str, *, retry_after: float | None = None, gone: bool = False
     ) -> PollReport:
         now = self.clock()
         delay = self._delay(feed, failures=feed.failures + 1, retry_after=retry_after)
         row = await asyncio.to_thread(
             self.store.run,
+            # A feed that is not there (404, 410) is paused sooner than one that is only failing.
             lambda c: store_feeds.record_failure(
-                c, feed.id, now=now, error=reason, next_poll_at=now + delay, pause_after=self.polling.max_failures
+                c,
+                feed.id,
+                now=now,
+                error=reason,
+                next_poll_at=now + delay,
+                pause_after=min(3, self.polling.max_failures) if gone else self.polling.max_failures,
             ),
         )
         if row.paused and not feed.paused:
