@@ -19,6 +19,7 @@ from .adapters import console as console_adapter
 from .commands import Commands
 from .delivery import Deliverer, DeliveryReport
 from .detection import config_file, load_companies, load_handlers
+from .errors import StoreError
 from .fetcher import Fetcher
 from .lookup import Lookup
 from .metrics import Metrics
@@ -50,6 +51,7 @@ class Summary:
     updates: int = 0
     sent: int = 0
     failures: list[str] = field(default_factory=list)
+    store_failed: bool = False  # the database refused a write: the run did not do all it should
 
     def add(self, report: PollReport) -> None:
         self.polled += report.outcome != "skipped"
@@ -170,6 +172,10 @@ class App:
         started = time.monotonic()
         try:
             report = await self.pipeline.poll(feed_id)
+        except StoreError as exc:  # the database said no (full, locked): nothing of this poll was kept
+            log.error("Feed %d was not polled: %s", feed_id, exc)
+            report = PollReport(str(feed_id), "failed", error=str(exc))
+            summary.store_failed = True
         except Exception:  # isolation point: one feed's surprise must not end the cycle
             log.exception("Polling feed %d failed unexpectedly.", feed_id)
             report = PollReport(str(feed_id), "failed", error="unexpected error (see the log above)")

@@ -125,7 +125,7 @@ def _run(settings: Settings, *, once: bool) -> int:
             if once:
                 summary = await app.run_once(progress=True)
                 terminal.print_summary(summary, console)
-                return EXIT_OK
+                return EXIT_FAILED if summary.store_failed else EXIT_OK
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):

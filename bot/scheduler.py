@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from .errors import StoreError
 from .pipeline import Pipeline, PollReport
 from .store.feeds import FeedRow
 
@@ -71,6 +73,12 @@ class FeedScheduler:
     async def _poll(self, feed_id: int) -> None:
         try:
             report = await self.pipeline.poll(feed_id)
+        except asyncio.CancelledError:  # shutting down: nothing of this poll was kept, the next start redoes it
+            log.info("Polling feed %d was abandoned on shutdown; it is polled again on the next start.", feed_id)
+            return
+        except StoreError as exc:  # the database said no (full, locked): nothing of this poll was kept
+            log.error("Feed %d was not polled: %s It will be polled again later.", feed_id, exc)
+            return
         except Exception:  # isolation point: one feed's surprise must not stop the others
             log.exception("Polling feed %d failed unexpectedly; it will be polled again later.", feed_id)
             return
