@@ -127,6 +127,7 @@ class App:
         self.store.migrate()
         wanted = [store_feeds.WantedFeed(f.url, f.name, f.interval) for f in self.settings.feeds]
         rows = self.store.run(lambda c: store_feeds.sync(c, wanted, now=self.clock()))
+        self.deliverer.recover()
         self.refresh_routes()
         return rows
 

@@ -72,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     destinations.add_argument("key", nargs="?", help="destination (for resume), as `destinations list` shows it")
     destinations.add_argument("--config", default=argparse.SUPPRESS, help="configuration file")
 
+    discord_sync = commands.add_parser("discord", help="register /evradar with Discord (once, not on every start)")
+    discord_sync.add_argument("action", choices=("sync",))
+    discord_sync.add_argument("--guild", type=int, default=None, help="one server's id: shows up at once there")
+    discord_sync.add_argument("--config", default=argparse.SUPPRESS, help="configuration file")
+
     config = commands.add_parser("config", help="validate the configuration and show it resolved")
     config.add_argument("action", choices=("check",))
     config.add_argument("--config", default=argparse.SUPPRESS, help="configuration file")
@@ -111,6 +116,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         return terminal.lookup(settings, " ".join(args.query), Console())
     if args.command == "feeds":
         return terminal.feeds(settings, args.action, args.url, Console())
+    if args.command == "discord":
+        from .adapters.discord_adapter import sync_commands
+
+        Console().print(asyncio.run(sync_commands(settings, guild_id=args.guild)), highlight=False)
+        return EXIT_OK
     return terminal.destinations(settings, args.action, args.key, Console())
 
 

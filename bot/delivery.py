@@ -56,6 +56,17 @@ class Deliverer:
         self._last_post: dict[str, float] = {}
         self._wake = asyncio.Event()
 
+    def recover(self) -> int:
+        """On start: report posts a crash interrupted; they are sent again (at most these may show twice)."""
+        count = self.store.run(outbox.interrupted)
+        if count:
+            log.warning(
+                "%d alert(s) were being posted when evradar stopped last time; they are sent again, "
+                "so a channel may show one of them twice.",
+                count,
+            )
+        return count
+
     def wake(self) -> None:
         """New deliveries were queued; look at the outbox now rather than at the next tick."""
         self._wake.set()
@@ -120,6 +131,7 @@ class Deliverer:
             return False
         alert = await asyncio.to_thread(self.store.run, lambda c: outbox.alert_for(c, row))
         await self._keep_pace(destination)
+        await asyncio.to_thread(self.store.run, lambda c: outbox.mark_sending(c, row.id, now=self.clock()))
         try:
             result = await notifier.deliver(alert, destination)
         except Exception as exc:  # isolation point: an adapter bug must not stop other destinations

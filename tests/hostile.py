@@ -11,9 +11,12 @@ import json
 import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from aiohttp import web
+
+from tests.fakes import Story
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -169,5 +172,23 @@ def cases() -> list[Case]:
             _bytes(wrong_encoding.encode("latin-1", "replace")),
             (),
             "declared UTF-8 but encoded Latin-1 (must still be read)",
+        ),
+    ]
+
+
+def good_stories(now: datetime) -> list[Story]:
+    """Two partnership stories an hour old, served next to the hostile feeds: their alerts must arrive."""
+    return [
+        Story(
+            "Stellantis takes 21% stake in Leapmotor",
+            "Stellantis will buy about 21% of Chinese EV maker Leapmotor.",
+            "https://news.example/a",
+            now - timedelta(hours=1),
+        ),
+        Story(
+            "Toyota and CATL agree to co-develop EV battery cells",
+            "Toyota and CATL signed a memorandum to jointly develop battery cells for electric vehicles.",
+            "https://news.example/b",
+            now - timedelta(hours=1),
         ),
     ]

@@ -23,10 +23,7 @@ def build_platforms(settings: Settings) -> list[Platform]:
     built: list[Platform] = []
     for spec in PLATFORMS.values():
         module, _, name = spec.partition(":")
-        try:
-            factory: Callable[[Settings], Platform | None] = getattr(importlib.import_module(module), name)
-        except ModuleNotFoundError:
-            continue  # the adapter is not part of this installation
+        factory: Callable[[Settings], Platform | None] = getattr(importlib.import_module(module), name)
         platform = factory(settings)
         if platform is not None:
             built.append(platform)

@@ -29,8 +29,8 @@ class Store:
         # transaction that began by reading wants to write while another thread writes.
         self._turn = threading.Lock() if self.engine.dialect.name == "sqlite" else None
 
-    def migrate(self) -> None:
-        migrate(self.engine)
+    def migrate(self, revision: str = "head") -> None:
+        migrate(self.engine, revision)
 
     def run(self, work: Callable[[Connection], T]) -> T:
         with self._turn or nullcontext():

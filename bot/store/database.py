@@ -47,13 +47,13 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest version; an empty database gets the whole schema."""
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (the newest by default); an empty database gets the whole schema."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with guarded(engine), engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
 
 
 def schema_version(engine: Engine) -> str:
@@ -84,6 +84,11 @@ def explain(engine: Engine, error: BaseException | None) -> str:
         return f"the database {where} is read-only; give evradar write access to it and its folder."
     if "full" in text or "no space" in text:
         return f"the disk holding {where} is full; free some space, then start evradar again."
+    if "disk i/o error" in text:
+        return (
+            f"the disk holding {where} refused a write (full, over a size quota, or failing); "
+            "free some space or check the disk, then start evradar again."
+        )
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return f"the database {where} is damaged; restore it from a backup or move it aside to start afresh."
     if isinstance(error, sqlite3.OperationalError) and "unable to open" in text:

@@ -135,6 +135,19 @@ def waiting_for_first(conn: Connection, pending: Pending) -> bool:
     return status == "pending"
 
 
+def mark_sending(conn: Connection, delivery_id: int, *, now: float) -> None:
+    """Committed just before the post: if evradar dies before mark_sent, the next start knows."""
+    conn.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(sending_at=now))
+
+
+def interrupted(conn: Connection) -> int:
+    """Deliveries a crash cut off mid-post (they may have arrived); they are sent again, and forgotten here."""
+    cut_off = (deliveries.c.status == "pending") & deliveries.c.sending_at.is_not(None)
+    found = conn.execute(select(func.count()).select_from(deliveries).where(cut_off)).scalar_one()
+    conn.execute(update(deliveries).where(cut_off).values(sending_at=None))
+    return int(found)
+
+
 def mark_sent(conn: Connection, delivery_id: int, *, now: float, reference: str, destination: str) -> None:
     conn.execute(
         update(deliveries)
@@ -142,6 +155,7 @@ def mark_sent(conn: Connection, delivery_id: int, *, now: float, reference: str,
         .values(
             status="sent",
             sent_at=now,
+            sending_at=None,
             reference=reference[:1000],
             last_error="",
             attempts=deliveries.c.attempts + 1,
@@ -154,7 +168,9 @@ def mark_failed(conn: Connection, delivery_id: int, *, now: float, retry_at: flo
     conn.execute(
         update(deliveries)
         .where(deliveries.c.id == delivery_id)
-        .values(attempts=deliveries.c.attempts + 1, next_attempt_at=retry_at, last_error=error[:2000])
+        .values(
+            attempts=deliveries.c.attempts + 1, next_attempt_at=retry_at, last_error=error[:2000], sending_at=None
+        )
     )
 
 

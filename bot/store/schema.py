@@ -130,6 +130,7 @@ deliveries = Table(
     Column("created_at", Float, nullable=False),
     Column("sent_at", Float),
     Column("reference", Text, nullable=False, default=""),
+    Column("sending_at", Float),  # set while a post is in flight; still set after a crash means "maybe sent"
     UniqueConstraint("event_id", "destination", "version", name="uq_deliveries_event_destination_version"),
     Index("ix_deliveries_due", "status", "next_attempt_at"),
 )

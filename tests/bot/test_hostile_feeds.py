@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest_asyncio
 
 from bot.app import App
 from bot.settings import FeedSettings, PollingSettings, RouteSettings, ServerSettings, Settings, StorageSettings
 from bot.store import feeds as store_feeds
-from tests.fakes import FeedServer, Recorder, Story, rss
-from tests.hostile import cases
+from tests.fakes import FeedServer, Recorder, rss
+from tests.hostile import cases, good_stories
 
 NOW = datetime(2025, 6, 10, 12, 0, tzinfo=UTC)
-GOOD = [
-    Story(
-        "Stellantis takes 21% stake in Leapmotor",
-        "Stellantis will buy about 21% of Chinese EV maker Leapmotor.",
-        "https://news.example/a",
-        NOW - timedelta(hours=1),
-    ),
-    Story(
-        "Toyota and CATL agree to co-develop EV battery cells",
-        "Toyota and CATL signed a memorandum to jointly develop battery cells for electric vehicles.",
-        "https://news.example/b",
-        NOW - timedelta(hours=1),
-    ),
-]
+GOOD = good_stories(NOW)
 
 
 @pytest_asyncio.fixture
