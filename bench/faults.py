@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import logging
 import os
@@ -25,6 +26,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,12 +66,13 @@ class Finished:
 
 def evradar(
     args: list[str],
-    env: dict[str, str],
+    env: dict[str, str] | None,
     folder: Path,
     *,
     kill_after: float | None = None,
     sig: int = 0,
     file_limit: int | None = None,
+    command: tuple[str, ...] = ("-m", "bot"),
 ) -> Finished:
     """Run `evradar ARGS` to the end (or send ``sig`` after ``kill_after`` seconds) and measure it.
 
@@ -85,7 +88,7 @@ def evradar(
     with log.open("w") as out:
         started = time.monotonic()
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, stdout=out, stderr=out, preexec_fn=limit
+            [sys.executable, *command, *args], cwd=ROOT, env=env, stdout=out, stderr=out, preexec_fn=limit
         )
         if kill_after is not None:
             try:
@@ -231,6 +234,48 @@ async def shutdown(feeds: FeedServer, slack: FakeSlack, work: Path) -> list[Row]
     return [Row("SIGTERM during a cycle", happened, lost, dupes, stopped.seconds, stopped.peak_mb)]
 
 
+# -- chat platforms failing ------------------------------------------------------------------------
+
+
+async def chat(work: Path) -> list[Row]:
+    """The storm of tests/chat_storm.py, run in a child process so its peak memory is its own."""
+    database = f"sqlite:///{work / 'storm.db'}"
+    done = await asyncio.to_thread(evradar, ["--storm-child", database], None, work, command=(__file__,))
+    storm = json.loads(done.output.strip().splitlines()[-1])
+    rows = []
+    for channel in storm["channels"]:
+        lost, dupes = compare(channel["expected"], _shown(channel["received"]))
+        in_order = _shown(channel["received"]) == channel["expected"]
+        extra = len(channel["received"]) - channel["failures"] - len(channel["expected"])
+        happened = (
+            f"{channel['storm']}: {len(channel['expected'])} alerts queued, all arrived "
+            f"{'in order' if in_order else 'OUT OF ORDER'} after the platform recovered"
+            if not lost
+            else f"{channel['storm']}: {lost} never arrived"
+        )
+        rows.append(
+            Row(f"chat: {channel['name']}", happened, lost, dupes + max(extra, 0), storm["seconds"], done.peak_mb)
+        )
+    tries = ", ".join(f"{name}: {count} post" for name, count in storm["tries_of_the_gone"].items())
+    happened = (
+        f"paused after one try each ({tries}); {len(storm['paused_lines'])} log lines; shown in /evradar status; "
+        f"their alerts stay queued for `evradar destinations resume`"
+    )
+    rows.append(Row("chat: channel deleted, webhook deleted", happened, 0, 0, storm["seconds"], done.peak_mb))
+    return rows
+
+
+def _shown(received: list[str]) -> list[str]:
+    return [key for key, _ in groupby(received)]
+
+
+def storm_child(database: str) -> None:
+    from tests.chat_storm import run_storm
+
+    storm = asyncio.run(run_storm(database))
+    print(json.dumps(dataclasses.asdict(storm)))
+
+
 # -- the database ---------------------------------------------------------------------------------
 
 
@@ -314,6 +359,8 @@ async def main_async(args: argparse.Namespace) -> list[Row]:
                 rows += await crashes(feeds, slack, work, args.trials)
             if "shutdown" in args.only:
                 rows += await shutdown(feeds, slack, work)
+            if "chat" in args.only:
+                rows += await chat(work)
             if "database" in args.only:
                 rows += await database(feeds, slack, work)
     finally:
@@ -327,7 +374,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=20, help="kill -9 trials (default 20)")
     parser.add_argument("--only", default="hostile,crash,chat,database,shutdown", help="comma-separated sections")
+    parser.add_argument("--storm-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.storm_child:
+        storm_child(args.storm_child)
+        return
     rows = asyncio.run(main_async(args))
     table = Table(title="evradar under faults", show_lines=True)
     for column in ("case", "what happened", "lost", "duplicates", "time", "peak memory"):

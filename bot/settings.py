@@ -70,7 +70,6 @@ class PollingSettings(_Section):
     per_host: Positive = 2
     concurrency: Positive = 20
     user_agent: Annotated[str, Field(min_length=1)] = "evradar/0.1 (+https://github.com/evradar/evradar)"
-    allow_private_addresses: bool = False
     workers: Annotated[int, Field(ge=0, le=32)] = (
         0  # processes parsing and classifying; 0 = one per core for 50+ feeds
     )
@@ -112,12 +111,14 @@ class FeedSettings(_Section):
 class SlackSettings(_Section):
     api_url: ApiUrl = "https://slack.com/api/"
     admins: list[str] = Field(default_factory=list)
+    timeout: Duration = 15  # one post; a slower one counts as failed and is retried from the outbox
 
 
 class DiscordSettings(_Section):
     api_url: ApiUrl = "https://discord.com/api/v10"
     application_id: str = ""
     admins: list[str] = Field(default_factory=list)
+    timeout: Duration = 30
 
 
 class ServerSettings(_Section):

@@ -3,6 +3,7 @@ requests, answers with JSON shaped like Discord's, and can be scripted to rate-l
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -52,6 +53,8 @@ class Scripted:
     status: int
     body: dict[str, Any] | None
     headers: dict[str, str] = field(default_factory=dict)
+    hold: float = 0.0  # seconds to keep the caller waiting first (a hang its timeout must catch)
+    reset: bool = False  # drop the connection instead of answering
 
 
 def _json(data: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -85,6 +88,7 @@ class FakeDiscord:
         self.calls: list[Call] = []
         self.messages: dict[str, dict[str, Any]] = {}
         self.threads: set[str] = set()
+        self.deleted_webhooks: set[str] = set()  # ids answered with 404 Unknown Webhook, before any script
         self.sockets: list[web.WebSocketResponse] = []
         self._scripts: dict[str, deque[Scripted]] = {}
         self._ids = itertools.count(1200000000000000000)
@@ -159,6 +163,14 @@ class FakeDiscord:
         """Answer the next ``times`` calls of ``route`` with an error such as 404 Unknown Webhook (10015)."""
         self._queue(route, times, Scripted(status, {"code": code, "message": message or f"{status} error"}))
 
+    def hang(self, route: str, *, times: int = 1, seconds: float = 5.0) -> None:
+        """Keep the next ``times`` calls of ``route`` waiting ``seconds``, then answer 503."""
+        self._queue(route, times, Scripted(503, {"code": 0, "message": "too slow"}, hold=seconds))
+
+    def reset(self, route: str, *, times: int = 1) -> None:
+        """Drop the connection of the next ``times`` calls of ``route`` without an answer."""
+        self._queue(route, times, Scripted(503, None, reset=True))
+
     def _queue(self, route: str, times: int, scripted: Scripted) -> None:
         self._scripts.setdefault(route, deque()).extend([scripted] * times)
 
@@ -184,9 +196,14 @@ class FakeDiscord:
         self.calls.append(Call(route, request.method, path, dict(request.query), dict(request.headers), payload))
         if route in BOT_ROUTES and request.headers.get("Authorization") != f"Bot {self.token}":
             return _json({"message": "401: Unauthorized", "code": 0}, status=401)
+        if request.match_info.get("webhook_id") in self.deleted_webhooks:
+            return _json({"code": 10015, "message": "Unknown Webhook"}, status=404)
         queue = self._scripts.get(route)
         if queue:
             s = queue.popleft()
+            if s.reset and request.transport is not None:
+                request.transport.abort()
+            await asyncio.sleep(s.hold)
             return _json(s.body, status=s.status, headers=s.headers)
         response: web.StreamResponse = await handler(request)
         if route != "gateway":

@@ -31,6 +31,9 @@ class Behaviour:
     status: int = 200  # webhooks and server errors: this HTTP status
     failures: int = -1  # how many times error/status apply; -1 = always
     hang: bool = False  # never answer (until the fake stops)
+    hangs: int = 0  # hold this many requests for ``hang_seconds`` before answering 503 (the client times out)
+    hang_seconds: float = 5.0
+    resets: int = 0  # drop the connection without an answer this many times
 
 
 @dataclass
@@ -150,13 +153,13 @@ class FakeSlack:
                 return web.json_response({"ok": False, "error": "channel_not_found"})
             return web.json_response({"ok": True, "channel": {"id": channel, **self.channels[channel]}})
         if method in ("chat.postMessage", "chat.update"):
-            return await self._chat(method, recorded.body)
+            return await self._chat(method, recorded.body, request)
         return web.json_response({"ok": False, "error": "unknown_method"})
 
-    async def _chat(self, method: str, body: dict[str, Any]) -> web.StreamResponse:
+    async def _chat(self, method: str, body: dict[str, Any], request: web.Request) -> web.StreamResponse:
         channel = str(body.get("channel", ""))
         key = f"{method}:{channel}" if f"{method}:{channel}" in self.behaviours else channel
-        failure = await self._misbehave(key)
+        failure = await self._misbehave(key, request)
         if failure is not None:
             status, error, headers = failure
             if error:
@@ -165,11 +168,20 @@ class FakeSlack:
         ts = str(body.get("ts") or f"1700000000.{next(self._ts):06d}")
         return web.json_response({"ok": True, "channel": channel, "ts": ts, "message": {"text": body.get("text")}})
 
-    async def _misbehave(self, key: str) -> tuple[int, str, dict[str, str]] | None:
+    async def _misbehave(self, key: str, request: web.Request) -> tuple[int, str, dict[str, str]] | None:
         """(HTTP status, error, headers) when the behaviour for ``key`` says to fail this time; None to succeed."""
         behaviour = self.behaviours.get(key)
         if behaviour is None:
             return None
+        if behaviour.resets > 0:
+            behaviour.resets -= 1
+            if request.transport is not None:
+                request.transport.abort()  # the client sees the connection reset, with no answer
+            return 503, "connection_reset", {}
+        if behaviour.hangs > 0:
+            behaviour.hangs -= 1
+            await asyncio.sleep(behaviour.hang_seconds)
+            return 503, "too_slow", {}
         if behaviour.hang:
             await self._release.wait()
             return 503, "fake_stopped", {}
@@ -183,7 +195,7 @@ class FakeSlack:
 
     async def _webhook(self, request: web.Request) -> web.StreamResponse:
         await self._record(request)
-        failure = await self._misbehave(f"webhook:{request.match_info['name']}")
+        failure = await self._misbehave(f"webhook:{request.match_info['name']}", request)
         if failure is None:
             return web.Response(text="ok")
         status, error, headers = failure

@@ -72,15 +72,18 @@ def parse_webhook_url(url: str) -> WebhookRef | None:
 class _Connections:
     """The shared aiohttp session (webhooks, late answers) and the REST-only bot client, made when first needed."""
 
-    def __init__(self, *, token: str | None) -> None:
+    def __init__(self, *, token: str | None, timeout: float = 30.0) -> None:
         self.token = token
+        self.timeout = timeout
         self._session: aiohttp.ClientSession | None = None
         self._client: discord.Client | None = None
         self._login = asyncio.Lock()
 
     async def session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30, connect=10))
+            self._session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=self.timeout, connect=min(10.0, self.timeout))
+            )
         return self._session
 
     async def bot(self) -> discord.Client:
@@ -110,7 +113,7 @@ class DiscordNotifier:
 
     platform = "discord"
 
-    def __init__(self, connections: _Connections, *, timeout: float = 60.0) -> None:
+    def __init__(self, connections: _Connections, *, timeout: float = 30.0) -> None:
         self._connections = connections
         self.timeout = timeout  # longer rate-limit waits are handed back to the Deliverer as retry_after
 
@@ -305,8 +308,8 @@ class DiscordPlatform:
         self.settings = settings
         self._token = token
         self._public_key = public_key
-        self._connections = _Connections(token=token)
-        self.notifier: Notifier = DiscordNotifier(self._connections)
+        self._connections = _Connections(token=token, timeout=settings.discord.timeout)
+        self.notifier: Notifier = DiscordNotifier(self._connections, timeout=settings.discord.timeout)
         self.endpoint: InteractionsEndpoint | None = None
         self.gateway: discord.Client | None = None
         self._gateway_task: asyncio.Task[None] | None = None

@@ -65,13 +65,15 @@ class SlackPlatform:
 
     name = "slack"
 
-    def __init__(self, settings: Settings, *, timeout: float = 15.0) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
         secrets = settings.secrets
         self._bot_token = _reveal(secrets.slack_bot_token)
         self._signing_secret = _reveal(secrets.slack_signing_secret)
         self._app_token = _reveal(secrets.slack_app_token)
-        self.slack_notifier = SlackNotifier(token=self._bot_token, api_url=settings.slack.api_url, timeout=timeout)
+        self.slack_notifier = SlackNotifier(
+            token=self._bot_token, api_url=settings.slack.api_url, timeout=settings.slack.timeout
+        )
         self.notifier: Notifier = self.slack_notifier
         self.app: AsyncApp | None = None
         self._socket: AsyncSocketModeHandler | None = None
