@@ -16,6 +16,8 @@ from handlers.companies import CompanyIndex
 
 from .adapters import build_platforms
 from .adapters import console as console_adapter
+from .cluster import Cluster, NoLeases
+from .cluster import Leases as AdvisoryLeases
 from .commands import Commands
 from .delivery import Deliverer, DeliveryReport
 from .detection import config_file, load_companies, load_handlers
@@ -25,9 +27,9 @@ from .lookup import Lookup
 from .metrics import Metrics
 from .models import Destination
 from .pipeline import Pipeline, PollReport
-from .ports import Notifier
+from .ports import Leases, Notifier, Runner
 from .router import Router, Rule, canonical_companies
-from .scheduler import FeedScheduler
+from .scheduler import FeedScheduler, LocalRunner
 from .server import Server
 from .settings import Settings
 from .store import Store, outbox
@@ -52,6 +54,7 @@ class Summary:
     sent: int = 0
     failures: list[str] = field(default_factory=list)
     store_failed: bool = False  # the database refused a write: the run did not do all it should
+    left_to_cluster: bool = False  # cluster mode: alerts were queued for the running instances to post
 
     def add(self, report: PollReport) -> None:
         self.polled += report.outcome != "skipped"
@@ -100,7 +103,14 @@ class App:
         self.notifiers.update({p.name: p.notifier for p in self.platforms})
         self.notifiers.update(notifiers or {})
         self.commands = Commands(self.lookup, on_subscriptions_changed=self.refresh_routes)
-        self.deliverer = Deliverer(store=self.store, router=self.router, notifiers=self.notifiers, clock=clock)
+        self.deliverer = Deliverer(
+            store=self.store,
+            router=self.router,
+            notifiers=self.notifiers,
+            clock=clock,
+            on_result=lambda platform, ok, seconds: self.metrics.record_delivery(platform, ok=ok, seconds=seconds),
+        )
+        self.leases: Leases = AdvisoryLeases(settings.storage.url) if settings.cluster.enabled else NoLeases()
         companies_path = config_file("companies.toml", settings.detection.companies)
         self.workers = Workers(
             count=worker_count(p.workers, len(settings.feeds)),
@@ -122,12 +132,14 @@ class App:
 
     # -- set-up ---------------------------------------------------------------------------------
 
-    def prepare(self) -> list[store_feeds.FeedRow]:
-        """Migrate the database, make the configured feeds exist, load the routing rules."""
+    def prepare(self, *, recover: bool = True) -> list[store_feeds.FeedRow]:
+        """Migrate the database, make the configured feeds exist, load the routing rules; ``recover``
+        reports posts the last run left in flight (a cluster does that per destination instead)."""
         self.store.migrate()
         wanted = [store_feeds.WantedFeed(f.url, f.name, f.interval) for f in self.settings.feeds]
         rows = self.store.run(lambda c: store_feeds.sync(c, wanted, now=self.clock()))
-        self.deliverer.recover()
+        if recover:
+            self.deliverer.recover()
         self.refresh_routes()
         return rows
 
@@ -165,12 +177,14 @@ class App:
             async with asyncio.TaskGroup() as group:
                 for row in active:
                     group.create_task(self._poll_into(row.id, summary, advance))
+        if self.settings.cluster.enabled:  # posting is the instances' job: their locks keep channels in order
+            summary.left_to_cluster = True
+            return summary
         report: DeliveryReport = await self.deliverer.deliver_due()
         summary.sent = report.sent
         return summary
 
     async def _poll_into(self, feed_id: int, summary: Summary, advance: Callable[[], None]) -> None:
-        started = time.monotonic()
         try:
             report = await self.pipeline.poll(feed_id)
         except StoreError as exc:  # the database said no (full, locked): nothing of this poll was kept
@@ -180,7 +194,7 @@ class App:
         except Exception:  # isolation point: one feed's surprise must not end the cycle
             log.exception("Polling feed %d failed unexpectedly.", feed_id)
             report = PollReport(str(feed_id), "failed", error="unexpected error (see the log above)")
-        self.metrics.record_poll(report, time.monotonic() - started)
+        self.metrics.record_poll(report)
         summary.add(report)
         advance()
 
@@ -191,29 +205,37 @@ class App:
 
     async def run_forever(self, stop: asyncio.Event) -> None:
         """Serve, poll and deliver until ``stop`` is set (SIGTERM, SIGINT)."""
-        rows = await asyncio.to_thread(self.prepare)
+        clustered = self.settings.cluster.enabled
+        rows = await asyncio.to_thread(self.prepare, recover=not clustered)
         if self.settings.server.enabled:
             self.server = Server(health=self.health, metrics=self.render_metrics)
         for platform in self.platforms:
-            await platform.start(server=self.server, commands=self.commands)
+            await platform.start(server=self.server, commands=self.commands, leases=self.leases)
         if self.server is not None:
             await self.server.start(self.settings.server.host, self.settings.server.port)
+        await self._runner(rows).run(stop)
+
+    def _runner(self, rows: list[store_feeds.FeedRow]) -> Runner:
+        """Cluster mode shares the work through procrastinate; otherwise APScheduler runs it here."""
+        if self.settings.cluster.enabled:
+            return Cluster(
+                settings=self.settings.cluster,
+                storage_url=self.settings.storage.url,
+                store=self.store,
+                pipeline=self.pipeline,
+                deliverer=self.deliverer,
+                clock=self.clock,
+                on_report=self.metrics.record_poll,
+                grace=STOP_GRACE,
+            )
         self.scheduler = FeedScheduler(
             pipeline=self.pipeline,
             interval=self.settings.polling.interval,
             jitter=self.settings.polling.jitter,
             clock=self.clock,
-            on_report=lambda r: self.metrics.record_poll(r, 0.0),
+            on_report=self.metrics.record_poll,
         )
-        self.scheduler.start(rows)
-        delivering = asyncio.create_task(self.deliverer.run(stop))
-        await stop.wait()
-        log.info("Stopping: no new polls; in-flight work has %.0f s to finish.", STOP_GRACE)
-        self.scheduler.shutdown()
-        try:
-            await asyncio.wait_for(delivering, timeout=STOP_GRACE)
-        except TimeoutError:
-            log.warning("Delivery did not finish in time; unsent alerts stay queued for the next start.")
+        return LocalRunner(self.scheduler, self.deliverer, rows, grace=STOP_GRACE)
 
     async def health(self) -> dict[str, object]:
         status = await asyncio.to_thread(self.lookup.status)
@@ -238,6 +260,7 @@ class App:
     async def close(self) -> None:
         for platform in self.platforms:
             await platform.stop()
+        await self.leases.close()
         if self.server is not None:
             await self.server.stop()
         await self.fetcher.close()

@@ -46,6 +46,7 @@ class Deliverer:
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         pace: Mapping[str, float] = PACE,
+        on_result: Callable[[str, bool, float], None] = lambda platform, ok, seconds: None,
     ) -> None:
         self.store = store
         self.router = router
@@ -53,12 +54,13 @@ class Deliverer:
         self.clock = clock
         self.sleep = sleep
         self.pace = pace
+        self.on_result = on_result
         self._last_post: dict[str, float] = {}
         self._wake = asyncio.Event()
 
-    def recover(self) -> int:
-        """On start: report posts a crash interrupted; they are sent again (at most these may show twice)."""
-        count = self.store.run(outbox.interrupted)
+    def recover(self, destination: str | None = None) -> int:
+        """Report posts a crash interrupted; they are sent again (at most these may show twice)."""
+        count = self.store.run(lambda c: outbox.interrupted(c, destination))
         if count:
             log.warning(
                 "%d alert(s) were being posted when evradar stopped last time; they are sent again, "
@@ -81,6 +83,18 @@ class Deliverer:
         async with asyncio.TaskGroup() as group:
             for key, rows in by_destination.items():
                 group.create_task(self._work_through(key, rows, report))
+        return report
+
+    async def deliver_to(self, key: str) -> DeliveryReport:
+        """Make the due deliveries of one destination, in order (a cluster job; the job's lock keeps
+        other instances off this destination meanwhile, and pacing counts their posts too)."""
+        report = DeliveryReport()
+        rows = await asyncio.to_thread(self.store.run, lambda c: outbox.due(c, now=self.clock(), destination=key))
+        if rows:
+            last = await asyncio.to_thread(self.store.run, lambda c: outbox.last_post(c, key))
+            if last is not None:
+                self._last_post[key] = max(self._last_post.get(key, 0.0), last)
+            await self._work_through(key, rows, report)
         return report
 
     async def run(self, stop: asyncio.Event, *, idle: float = 5.0) -> None:
@@ -132,11 +146,13 @@ class Deliverer:
         alert = await asyncio.to_thread(self.store.run, lambda c: outbox.alert_for(c, row))
         await self._keep_pace(destination)
         await asyncio.to_thread(self.store.run, lambda c: outbox.mark_sending(c, row.id, now=self.clock()))
+        started = time.monotonic()
         try:
             result = await notifier.deliver(alert, destination)
         except Exception as exc:  # isolation point: an adapter bug must not stop other destinations
             log.exception("Posting to %s raised an error; the alert stays queued.", destination.key)
             result = DeliveryFailed(f"unexpected error: {exc}")
+        self.on_result(destination.platform, isinstance(result, Delivered), time.monotonic() - started)
         self._last_post[destination.key] = self.clock()
         return await self._record(row, destination, result, report)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -38,6 +39,8 @@ class PollReport:
     error: str = ""
     delay: float = 0.0
     paused: bool = False
+    seconds: float = 0.0  # how long the poll took
+    kinds: tuple[str, ...] = ()  # the kind of each partnership detected in the new items
 
 
 class Pipeline:
@@ -62,10 +65,18 @@ class Pipeline:
         self.clock = clock
         self.on_queued = on_queued
 
-    async def poll(self, feed_id: int) -> PollReport:
+    async def poll(self, feed_id: int, *, only_if_due: bool = False) -> PollReport:
+        """Fetch, parse, detect and store one feed; ``only_if_due`` skips a feed polled since it was due."""
+        started = time.monotonic()
+        report = await self._poll(feed_id, only_if_due=only_if_due)
+        return dataclasses.replace(report, seconds=time.monotonic() - started)
+
+    async def _poll(self, feed_id: int, *, only_if_due: bool) -> PollReport:
         feed = await asyncio.to_thread(self.store.run, lambda c: store_feeds.get(c, feed_id))
         if feed is None or feed.paused:
             return PollReport(feed.label if feed else str(feed_id), "skipped", paused=bool(feed and feed.paused))
+        if only_if_due and (feed.next_poll_at or 0.0) > self.clock():
+            return PollReport(feed.label, "skipped")
         result = await self.fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
         if isinstance(result, FetchFailed):
             return await self._failed(feed, result.reason, retry_after=result.retry_after, gone=result.permanent)
@@ -177,6 +188,7 @@ class Pipeline:
             alerts=len(ingested.new_events),
             updates=len(ingested.updated_events),
             delay=delay,
+            kinds=tuple(f.detection.kind for f in found if f.detection),
         )
 
     def _alertable(self, feed: store_feeds.FeedRow, items: list[Item]) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Protocol
 
 from .models import Alert, Delivered, DeliveryFailed, Destination
@@ -21,6 +22,24 @@ class Notifier(Protocol):
     async def close(self) -> None: ...
 
 
+class Runner(Protocol):
+    """What keeps polls and deliveries going: APScheduler in one process, procrastinate in a cluster."""
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Poll and deliver until ``stop`` is set, then finish or safely abandon in-flight work."""
+        ...
+
+
+class Leases(Protocol):
+    """Named locks only one instance holds at a time (in a cluster); every one is ours when alone."""
+
+    async def acquire(self, name: str) -> None:
+        """Return once this instance holds ``name``; it keeps it until the process ends."""
+        ...
+
+    async def close(self) -> None: ...
+
+
 class Platform(Protocol):
     """A chat platform: how it posts alerts, and how its slash command reaches evradar.
 
@@ -31,8 +50,9 @@ class Platform(Protocol):
     name: str
     notifier: Notifier
 
-    async def start(self, *, server: Server | None, commands: Commands) -> None:
-        """Mount HTTP routes on ``server`` and/or open the platform's own connection."""
+    async def start(self, *, server: Server | None, commands: Commands, leases: Leases | None = None) -> None:
+        """Mount HTTP routes on ``server`` and/or open the platform's own connection (a connection only
+        one instance may hold, like Discord's gateway, waits for its lease)."""
         ...
 
     async def stop(self) -> None: ...

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from .delivery import Deliverer
 from .errors import StoreError
 from .pipeline import Pipeline, PollReport
 from .store.feeds import FeedRow
@@ -94,6 +95,29 @@ class FeedScheduler:
     def shutdown(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+
+
+class LocalRunner:
+    """Single-process mode: APScheduler decides when each feed is polled, one loop works the outbox."""
+
+    def __init__(
+        self, scheduler: FeedScheduler, deliverer: Deliverer, feeds: list[FeedRow], *, grace: float
+    ) -> None:
+        self.scheduler = scheduler
+        self.deliverer = deliverer
+        self.feeds = feeds
+        self.grace = grace
+
+    async def run(self, stop: asyncio.Event) -> None:
+        self.scheduler.start(self.feeds)
+        delivering = asyncio.create_task(self.deliverer.run(stop))
+        await stop.wait()
+        log.info("Stopping: no new polls; in-flight work has %.0f s to finish.", self.grace)
+        self.scheduler.shutdown()
+        try:
+            await asyncio.wait_for(delivering, timeout=self.grace)
+        except TimeoutError:
+            log.warning("Delivery did not finish in time; unsent alerts stay queued for the next start.")
 
 
 def _job_id(feed_id: int) -> str:

@@ -143,6 +143,14 @@ class RouteSettings(_Section):
         return self
 
 
+class ClusterSettings(_Section):
+    """Several identical instances on one PostgreSQL, sharing the work as procrastinate jobs."""
+
+    enabled: bool = False
+    concurrency: Annotated[int, Field(ge=1, le=500)] = 20  # polls and deliveries one instance runs at once
+    tick: Annotated[Duration, Field(ge=1, le=30)] = 2  # how often due feeds and deliveries become jobs
+
+
 class DetectionSettings(_Section):
     handlers: list[str] = Field(default_factory=lambda: ["handlers.ev_partnership:EvPartnershipHandler"])
     companies: str = ""  # path to companies.toml; "" = the bundled copy
@@ -177,8 +185,18 @@ class Settings(_Section):
     server: ServerSettings = Field(default_factory=ServerSettings)
     routes: list[RouteSettings] = Field(default_factory=lambda: [RouteSettings(platform="console")])
     detection: DetectionSettings = Field(default_factory=DetectionSettings)
+    cluster: ClusterSettings = Field(default_factory=ClusterSettings)
     secrets: Secrets = Field(default_factory=Secrets)
     config_path: str = ""  # which file was read; "" = embedded defaults
+
+    @model_validator(mode="after")
+    def _check_cluster_store(self) -> Settings:
+        if self.cluster.enabled and not self.storage.url.startswith("postgresql"):
+            raise ValueError(
+                "cluster.enabled needs PostgreSQL: set storage.url to postgresql+psycopg://user@host/db "
+                "(every instance the same), or turn cluster mode off"
+            )
+        return self
 
     @field_validator("feeds")
     @classmethod

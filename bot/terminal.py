@@ -180,6 +180,11 @@ def print_summary(s: Summary, console: Console) -> None:
         f"{s.sent} alerts sent.",
         highlight=False,
     )
+    if s.left_to_cluster:
+        console.print(
+            "Cluster mode: new alerts are queued in the database for the running `evradar run` instances to post.",
+            highlight=False,
+        )
     for failure in s.failures[:50]:
         console.print(f"  could not read {failure}", markup=False, highlight=False)
 

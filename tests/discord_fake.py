@@ -88,7 +88,9 @@ class FakeDiscord:
         self.calls: list[Call] = []
         self.messages: dict[str, dict[str, Any]] = {}
         self.threads: set[str] = set()
-        self.deleted_webhooks: set[str] = set()  # ids answered with 404 Unknown Webhook, before any script
+        self.deleted_webhooks: set[str] = set()
+        self.gate = asyncio.Event()  # cleared, requests wait; one whose client went away is never recorded
+        self.gate.set()  # ids answered with 404 Unknown Webhook, before any script
         self.sockets: list[web.WebSocketResponse] = []
         self._scripts: dict[str, deque[Scripted]] = {}
         self._ids = itertools.count(1200000000000000000)
@@ -186,6 +188,9 @@ class FakeDiscord:
 
     @web.middleware
     async def _record(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        await self.gate.wait()
+        if request.transport is None or request.transport.is_closing():
+            return web.Response(status=503, text="the client went away while the gate was closed")
         route = request.match_info.route.name or "unknown"
         body = await request.read()
         try:

@@ -59,6 +59,8 @@ class FakeSlack:
     port: int = 0
     _runner: web.AppRunner | None = None
     _release: asyncio.Event = field(default_factory=asyncio.Event)
+    # Cleared, requests wait at the door; one whose client went away meanwhile is never recorded.
+    gate: asyncio.Event = field(default_factory=asyncio.Event)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -76,6 +78,7 @@ class FakeSlack:
         return f"{self.url}/response/{name}"
 
     async def start(self) -> FakeSlack:
+        self.gate.set()
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)  # slack_sdk reads users.info and the like with GET
@@ -107,6 +110,9 @@ class FakeSlack:
     # -- handlers ---------------------------------------------------------------------------------
 
     async def _record(self, request: web.Request) -> Recorded:
+        await self.gate.wait()
+        if request.transport is None or request.transport.is_closing():
+            raise web.HTTPServiceUnavailable(text="the client went away while the gate was closed")
         raw = await request.read()
         if request.method == "GET":
             body: dict[str, Any] = dict(request.query)

@@ -87,7 +87,7 @@ def main(argv: list[str]) -> int:
             return fail(f"initdb failed: {init.stderr.strip() or init.stdout.strip()}")
         options = (
             f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-            "-c full_page_writes=off -c max_connections=200"
+            "-c full_page_writes=off -c max_connections=200 " + os.environ.get("EVRADAR_TEST_POSTGRES_OPTIONS", "")
         )
         start = subprocess.run(
             as_server_user(

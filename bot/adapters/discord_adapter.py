@@ -16,7 +16,7 @@ from pydantic import SecretStr
 
 from ..errors import ConfigError
 from ..models import Alert, Delivered, DeliveryFailed, Destination
-from ..ports import Notifier, Platform
+from ..ports import Leases, Notifier, Platform
 from ..settings import Settings
 from .discord_commands import CommandRunner, build_tree, new_client, use_api_url
 from .discord_commands import sync_commands as sync_commands
@@ -314,7 +314,7 @@ class DiscordPlatform:
         self.gateway: discord.Client | None = None
         self._gateway_task: asyncio.Task[None] | None = None
 
-    async def start(self, *, server: Server | None, commands: Commands) -> None:
+    async def start(self, *, server: Server | None, commands: Commands, leases: Leases | None = None) -> None:
         runner = CommandRunner(commands, admins=self.settings.discord.admins)
         if self._public_key and server is None:
             log.warning(
@@ -333,11 +333,14 @@ class DiscordPlatform:
         if self._token:
             self.gateway = new_client()
             build_tree(self.gateway, runner)
-            self._gateway_task = asyncio.create_task(self._run_gateway(self.gateway, self._token))
+            self._gateway_task = asyncio.create_task(self._run_gateway(self.gateway, self._token, leases))
 
-    async def _run_gateway(self, client: discord.Client, token: str) -> None:
-        """Keep the gateway session (slash commands) open; discord.py reconnects by itself."""
+    async def _run_gateway(self, client: discord.Client, token: str, leases: Leases | None) -> None:
+        """Keep the gateway session (slash commands) open; discord.py reconnects by itself. In a cluster
+        one instance holds it; the others wait to take over."""
         try:
+            if leases is not None:
+                await leases.acquire("discord-gateway")
             await client.start(token)
         except discord.LoginFailure:
             log.error(

@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from ..commands import MAX_TEXT, Commands, Request
-from ..ports import Notifier, Platform
+from ..ports import Leases, Notifier, Platform
 from ..server import Server
 from ..settings import Settings
 from . import slack_render as render
@@ -79,7 +79,8 @@ class SlackPlatform:
         self._socket: AsyncSocketModeHandler | None = None
         self._connecting: asyncio.Task[None] | None = None
 
-    async def start(self, *, server: Server | None, commands: Commands) -> None:
+    async def start(self, *, server: Server | None, commands: Commands, leases: Leases | None = None) -> None:
+        # Socket Mode runs on every instance (Slack hands each command to one connection): no lease.
         if not (self._signing_secret or self._app_token):
             log.info("Slack's /evradar is off; set SLACK_SIGNING_SECRET or SLACK_APP_TOKEN to answer it.")
             return

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
@@ -52,8 +52,16 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with guarded(engine), engine.begin() as connection:
+        take_turns(connection, "evradar:migrate")  # instances starting together migrate one at a time
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def take_turns(conn: Connection, name: str) -> None:
+    """Hold the PostgreSQL advisory lock ``name`` until this transaction ends, so instances doing the same
+    thing take turns; on SQLite a write transaction is already alone."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
 
 
 def schema_version(engine: Engine) -> str:

@@ -13,12 +13,13 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Table, insert, select, text, update
+from sqlalchemy import Connection, Table, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..feeds import normalise_link
 from ..models import Destination, Detection, Item
+from .database import take_turns
 from .schema import deliveries, detections, event_companies, events, seen_items, sources
 
 EVENT_WINDOW = 30 * 86400.0
@@ -109,10 +110,8 @@ def _lock_partners(conn: Connection, found: Sequence[Detection]) -> None:
     Without this, two feeds carrying one story, polled at once (or by two instances),
     could each see no event yet and each create one. SQLite writes one at a time anyway.
     """
-    if conn.dialect.name != "postgresql":
-        return
     for key in sorted({partners_key(d.partners) for d in found if d.partners}):
-        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+        take_turns(conn, key)
 
 
 def partners_key(partners: Iterable[str]) -> str:

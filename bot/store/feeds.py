@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, or_, select, update
 
+from .database import take_turns
 from .schema import feeds
 
 
@@ -70,6 +71,14 @@ def all_feeds(conn: Connection) -> list[FeedRow]:
     return [_row(r) for r in conn.execute(select(feeds).order_by(feeds.c.id)).mappings()]
 
 
+def due_ids(conn: Connection, *, now: float) -> set[int]:
+    """Feeds (not paused) whose next poll time has come, or that were never polled."""
+    query = select(feeds.c.id).where(
+        feeds.c.paused.is_(False), or_(feeds.c.next_poll_at.is_(None), feeds.c.next_poll_at <= now)
+    )
+    return set(conn.execute(query).scalars())
+
+
 def get(conn: Connection, feed_id: int) -> FeedRow | None:
     found = conn.execute(select(feeds).where(feeds.c.id == feed_id)).mappings().first()
     return _row(found) if found else None
@@ -101,6 +110,7 @@ def sync(conn: Connection, wanted: Iterable[WantedFeed], *, now: float) -> list[
 
     Feeds added by hand (`evradar feeds add`, chat) are left alone.
     """
+    take_turns(conn, "evradar:feeds")  # instances starting together sync one at a time
     wanted = list(wanted)
     urls = {w.url for w in wanted}
     for feed in all_feeds(conn):

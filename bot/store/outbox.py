@@ -32,19 +32,17 @@ class PausedDestination:
     paused_at: float | None
 
 
-def due(conn: Connection, *, now: float, limit: int = 200) -> list[Pending]:
+def due(conn: Connection, *, now: float, limit: int = 200, destination: str | None = None) -> list[Pending]:
     """Pending deliveries whose time has come, oldest first, skipping paused destinations.
 
     A destination's rows come in queue order, and a later row waits while an earlier one
     for the same destination is still pending (so a channel gets its alerts in order).
     """
     paused = select(destinations.c.key).where(destinations.c.paused.is_(True))
-    rows = conn.execute(
-        select(deliveries)
-        .where(deliveries.c.status == "pending", deliveries.c.destination.not_in(paused))
-        .order_by(deliveries.c.id)
-        .limit(limit * 5)
-    ).mappings()
+    query = select(deliveries).where(deliveries.c.status == "pending", deliveries.c.destination.not_in(paused))
+    if destination is not None:
+        query = query.where(deliveries.c.destination == destination)
+    rows = conn.execute(query.order_by(deliveries.c.id).limit(limit * 5)).mappings()
     out: list[Pending] = []
     blocked: set[str] = set()
     for row in rows:
@@ -67,6 +65,29 @@ def due(conn: Connection, *, now: float, limit: int = 200) -> list[Pending]:
         if len(out) >= limit:
             break
     return out
+
+
+def due_destinations(conn: Connection, *, now: float) -> set[str]:
+    """Destinations (not paused) whose oldest pending delivery may be tried now."""
+    paused = select(destinations.c.key).where(destinations.c.paused.is_(True))
+    first = (
+        select(deliveries.c.destination, func.min(deliveries.c.id).label("first"))
+        .where(deliveries.c.status == "pending", deliveries.c.destination.not_in(paused))
+        .group_by(deliveries.c.destination)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(first.c.destination)
+        .join(deliveries, deliveries.c.id == first.c.first)
+        .where(deliveries.c.next_attempt_at <= now)
+    )
+    return {row[0] for row in rows}
+
+
+def last_post(conn: Connection, key: str) -> float | None:
+    """When ``key`` last accepted a post (from any instance), for pacing."""
+    value = conn.execute(select(destinations.c.last_ok_at).where(destinations.c.key == key)).scalar()
+    return float(value) if value is not None else None
 
 
 def next_due(conn: Connection) -> float | None:
@@ -140,9 +161,11 @@ def mark_sending(conn: Connection, delivery_id: int, *, now: float) -> None:
     conn.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(sending_at=now))
 
 
-def interrupted(conn: Connection) -> int:
+def interrupted(conn: Connection, destination: str | None = None) -> int:
     """Deliveries a crash cut off mid-post (they may have arrived); they are sent again, and forgotten here."""
     cut_off = (deliveries.c.status == "pending") & deliveries.c.sending_at.is_not(None)
+    if destination is not None:
+        cut_off = cut_off & (deliveries.c.destination == destination)
     found = conn.execute(select(func.count()).select_from(deliveries).where(cut_off)).scalar_one()
     conn.execute(update(deliveries).where(cut_off).values(sending_at=None))
     return int(found)
