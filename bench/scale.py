@@ -197,7 +197,6 @@ async def measure(count: int, server: str, port: int, version, args: argparse.Na
         "EVRADAR_STORAGE__URL": url,
         "EVRADAR_CLUSTER__ENABLED": "true",
         "EVRADAR_CLUSTER__CONCURRENCY": "50",
-        "EVRADAR_FEEDS": json.dumps([{"url": f"http://127.0.0.1:{port}/feed/{f}.xml"} for f in range(args.feeds)]),
         "EVRADAR_POLLING__BACKFILL": "all",
         "EVRADAR_POLLING__PER_HOST": "50",
         "EVRADAR_POLLING__CONCURRENCY": "50",
@@ -216,6 +215,11 @@ async def measure(count: int, server: str, port: int, version, args: argparse.Na
         return int(done) >= args.feeds
 
     with tempfile.TemporaryDirectory() as tmp:
+        config = Path(tmp) / "scale.toml"  # too many feeds for an environment variable
+        config.write_text(
+            "".join(f'[[feeds]]\nurl = "http://127.0.0.1:{port}/feed/{f}.xml"\n' for f in range(args.feeds))
+        )
+        env["EVRADAR_CONFIG"] = str(config)
         instances = Instances(count, env, Path(tmp))
         try:
             cold = await wait_until(lambda: polled_since(0.0), instances, limit=1800)

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from rich.console import Console
@@ -38,6 +39,7 @@ from .store import subscriptions as store_subscriptions
 from .workers import Workers, worker_count
 
 log = logging.getLogger("evradar")
+DB_THREADS = 16  # matches the database connection pool (bot.store.database)
 STOP_GRACE = 8.0  # seconds in-flight work gets after SIGTERM before it is abandoned (safely: nothing is lost)
 
 
@@ -206,6 +208,8 @@ class App:
     async def run_forever(self, stop: asyncio.Event) -> None:
         """Serve, poll and deliver until ``stop`` is set (SIGTERM, SIGINT)."""
         clustered = self.settings.cluster.enabled
+        # Database work runs in threads: enough of them for every pooled connection to be busy at once.
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(DB_THREADS, "evradar-db"))
         rows = await asyncio.to_thread(self.prepare, recover=not clustered)
         if self.settings.server.enabled:
             self.server = Server(health=self.health, metrics=self.render_metrics)

@@ -40,6 +40,7 @@ log = logging.getLogger("evradar.cluster")
 POLL, DELIVER, TICK = "evradar.poll", "evradar.deliver", "evradar.tick"
 HEARTBEAT = 2.0  # seconds between a worker's heartbeats
 DEAD_AFTER = 10.0  # seconds without a heartbeat before an instance's jobs are handed to others
+BATCH = 500  # jobs deferred in one statement
 _SCHEMA_LOCK = 0x65767261  # advisory lock key while the job tables are created ("evra")
 
 
@@ -116,11 +117,20 @@ class Cluster:
         task.add_done_callback(self._kicks.discard)
 
     async def _defer_each(self, task: Any, arg: str, values: set[Any], prefix: str) -> None:
+        """One job per value not queued yet, each with its own lock and queueing lock, in batches."""
         waiting = await asyncio.to_thread(self.store.run, lambda c: _queued(c, task.name, arg))
-        for value in sorted(values - waiting):
-            lock = f"{prefix}:{value}"
-            with contextlib.suppress(AlreadyEnqueued):  # another instance queued it a moment ago
-                await task.configure(lock=lock, queueing_lock=lock).defer_async(**{arg: value})
+        todo = sorted(values - waiting)
+        for start in range(0, len(todo), BATCH):
+            jobs = [
+                task.configure(lock=f"{prefix}:{v}", queueing_lock=f"{prefix}:{v}").make_new_job(**{arg: v})
+                for v in todo[start : start + BATCH]
+            ]
+            try:
+                await self.app.job_manager.batch_defer_jobs_async(jobs)
+            except AlreadyEnqueued:  # another instance queued some a moment ago: the rest one by one
+                for job in jobs:
+                    with contextlib.suppress(AlreadyEnqueued):
+                        await self.app.job_manager.defer_job_async(job)
 
     async def recover_stalled(self) -> None:
         """Jobs of instances that stopped sending heartbeats go back in the queue."""

@@ -35,7 +35,7 @@ def open_engine(url: str) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return create_engine(parsed, pool_pre_ping=True, pool_size=16, max_overflow=4)
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

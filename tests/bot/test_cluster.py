@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest_asyncio
 from sqlalchemy import create_engine, text
 
+from bot.cluster import Leases
 from bot.evaluate import read_labelled
 from bot.feeds import parse_feed
 from bot.store.events import partners_key
@@ -164,3 +165,15 @@ async def test_three_instances_one_killed_every_alert_once_in_order_and_polling_
         assert posts == queued[name], name  # in the order queued
     assert survivors_polled >= FEEDS  # the two survivors went on polling every feed
     assert "Cluster mode: instance" in logs
+
+
+async def test_a_lease_is_held_by_one_instance_and_taken_over_when_it_goes(postgres_url: str) -> None:
+    first, second = Leases(postgres_url, every=0.1), Leases(postgres_url, every=0.1)
+    await asyncio.wait_for(first.acquire("discord-gateway"), timeout=10)
+    waiting = asyncio.create_task(second.acquire("discord-gateway"))
+    await asyncio.sleep(0.5)
+    assert not waiting.done()  # the gateway stays with the first instance
+    await asyncio.wait_for(second.acquire("another-lease"), timeout=10)  # other names are free
+    await first.close()  # the first instance goes away: its connection closes, the lock is released
+    await asyncio.wait_for(waiting, timeout=10)
+    await second.close()
