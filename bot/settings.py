@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import ErrorDetails
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
 from .errors import ConfigError
 from .models import Kind, Stage
@@ -166,8 +167,39 @@ class DetectionSettings(_Section):
         return value
 
 
-class Secrets(_Section):
+class _Explicit(BaseSettings):
+    """pydantic-settings models that take their values only from load_settings, which reads the file and
+    the given environment (a mapping, so that tests and tools need not touch os.environ); constructing
+    one directly never reads the process environment."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+
+class _Environment(EnvSettingsSource):
+    """pydantic-settings' environment source (prefix, "__" nesting, JSON for lists and sections) over a
+    given mapping instead of os.environ."""
+
+    def __init__(self, settings_cls: type[BaseSettings], env: Mapping[str, str]) -> None:
+        self._given = env
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {k.lower(): v for k, v in self._given.items() if not (self.env_ignore_empty and v == "")}
+
+
+class Secrets(_Explicit):
     """Tokens, read only from SLACK_BOT_TOKEN and the like, never from the file."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, env_ignore_empty=True)
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
@@ -176,7 +208,11 @@ class Secrets(_Section):
     discord_public_key: SecretStr | None = None
 
 
-class Settings(_Section):
+class Settings(_Explicit):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", frozen=True, coerce_numbers_to_str=True
+    )
+
     storage: StorageSettings = Field(default_factory=StorageSettings)
     polling: PollingSettings = Field(default_factory=PollingSettings)
     feeds: list[FeedSettings] = Field(default_factory=list)
@@ -224,13 +260,13 @@ def load_settings(path: str | None = None, *, env: Mapping[str, str]) -> Setting
             problems.append(_not_from_file(key))
     if config:
         _resolve_relative_paths(data, config.resolve().parent)
-    overrides, origins = _environment_overrides(env, problems)
-    merged = _merge(data, overrides)
-    merged["secrets"] = _secrets(env)
+    variables, origins = _environment_overrides(env, problems)
+    merged = _merge(data, _Environment(Settings, variables)())
+    merged["secrets"] = Secrets(**_Environment(Secrets, env)())
     merged["config_path"] = str(config.resolve()) if config else ""
     settings: Settings | None = None
     try:
-        settings = Settings.model_validate(merged)
+        settings = Settings(**merged)
     except ValidationError as exc:
         problems.extend(_explain(error, origins) for error in exc.errors(include_url=False))
     if problems or settings is None:
@@ -292,22 +328,23 @@ def _resolve_relative_paths(data: dict[str, Any], base: Path) -> None:
 
 def _environment_overrides(
     env: Mapping[str, str], problems: list[str]
-) -> tuple[dict[str, Any], dict[tuple[str | int, ...], str]]:
-    """EVRADAR_POLLING__INTERVAL=5m -> {"polling": {"interval": "5m"}}; lists and whole sections as JSON."""
-    data: dict[str, Any] = {}
+) -> tuple[dict[str, str], dict[tuple[str | int, ...], str]]:
+    """The EVRADAR_<SECTION>__<KEY> variables that name a key and hold valid JSON where JSON is needed
+    (lists, whole sections), and the key path each one sets; a problem for each of the others."""
+    valid: dict[str, str] = {}
     origins: dict[tuple[str | int, ...], str] = {}
     for name in sorted(env):
         if not name.startswith(ENV_PREFIX) or name == CONFIG_VARIABLE:
             continue
         path = tuple(name[len(ENV_PREFIX) :].lower().split("__"))
         try:
-            value = _environment_value(_annotation_at(path), env[name])
+            _check_json(_annotation_at(path), env[name])
         except ValueError as exc:
             problems.append(f"{name}: {exc}")
             continue
-        data = _merge(data, _nest(path, value))
+        valid[name] = env[name]
         origins[path] = name
-    return data, origins
+    return valid, origins
 
 
 def _annotation_at(path: tuple[str, ...]) -> Any:
@@ -328,21 +365,15 @@ def _annotation_at(path: tuple[str, ...]) -> Any:
     return model.model_fields[rest[0]].annotation
 
 
-def _environment_value(annotation: Any, raw: str) -> Any:
+def _check_json(annotation: Any, raw: str) -> None:
     is_list = get_origin(annotation) is list
     if not is_list and not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
-        return raw  # pydantic converts "0", "true", "5m" like the same text in the file
+        return  # plain text: pydantic converts "0", "true", "5m" like the same text in the file
     try:
-        return json.loads(raw)
+        json.loads(raw)
     except json.JSONDecodeError as exc:
         example = '["a", "b"]' if is_list else '{"key": "value"}'
         raise ValueError(f"is not valid JSON ({exc}); write it as {example}") from None
-
-
-def _nest(path: tuple[str, ...], value: Any) -> dict[str, Any]:
-    for key in reversed(path):
-        value = {key: value}
-    return dict(value)
 
 
 def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -353,11 +384,6 @@ def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, An
         else:
             merged[key] = value
     return merged
-
-
-def _secrets(env: Mapping[str, str]) -> Secrets:
-    values = {name: env[name.upper()] for name in Secrets.model_fields if env.get(name.upper())}
-    return Secrets.model_validate(values)
 
 
 def _explain(error: ErrorDetails, origins: Mapping[tuple[str | int, ...], str]) -> str:

@@ -114,6 +114,20 @@ def test_a_whole_section_can_be_given_as_json() -> None:
     assert (settings.server.host, settings.server.port) == ("0.0.0.0", 81)
 
 
+def test_a_section_as_json_and_one_of_its_keys_combine() -> None:
+    env = {"EVRADAR_SLACK": '{"timeout": "5s", "admins": ["U1"]}', "EVRADAR_SLACK__ADMINS": '["U2"]'}
+    settings = load_settings(None, env=env)
+    assert (settings.slack.timeout, settings.slack.admins) == (5, ["U2"])
+
+
+def test_only_the_given_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVRADAR_POLLING__INTERVAL", "1m")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-from-the-process")
+    assert Settings().polling.interval == 600 and Settings().secrets.slack_bot_token is None
+    settings = load_settings(None, env={"SLACK_BOT_TOKEN": ""})  # empty means unset
+    assert settings.polling.interval == 600 and settings.secrets.slack_bot_token is None
+
+
 def test_every_problem_is_reported_at_once_with_its_key_path(tmp_path: Path) -> None:
     path = write(
         tmp_path,
