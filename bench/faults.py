@@ -143,7 +143,7 @@ def feed_error(folder: Path, path: str) -> str:
         return "not polled"
     status, error, wait = row
     error = error.split(f"{path}: ", 1)[-1]
-    return f"{status}: {error} Next poll in {wait / 60:.0f} min." if error else status
+    return f"{status}: {error.rstrip('.')}. Next poll in {wait / 60:.0f} min." if error else status
 
 
 def owed(folder: Path) -> int:

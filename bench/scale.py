@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from bench.memory import tree_rss_mb  # noqa: E402
 from bot.detection import config_file, load_companies  # noqa: E402
 from bot.evaluate import read_labelled  # noqa: E402
 from bot.feeds import parse_feed  # noqa: E402
@@ -127,21 +128,6 @@ def serve(port: int, feeds: int, items: int, version: multiprocessing.Value, rea
 
 
 # -- measuring ----------------------------------------------------------------------------------------
-
-
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants (the parse/detect workers)."""
-    total, stack = 0, [pid]
-    while stack:
-        p = stack.pop()
-        try:
-            status = Path(f"/proc/{p}/status").read_text()
-            total += int(next(ln.split()[1] for ln in status.splitlines() if ln.startswith("VmRSS:")))
-            for task in Path(f"/proc/{p}/task").iterdir():
-                stack += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, StopIteration, ValueError):
-            continue
-    return total / 1024
 
 
 class Instances:

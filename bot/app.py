@@ -178,7 +178,7 @@ class App:
         with self._progress(progress, len(active)) as advance:
             async with asyncio.TaskGroup() as group:
                 for row in active:
-                    group.create_task(self._poll_into(row.id, summary, advance))
+                    group.create_task(self._poll_into(row.id, row.url, summary, advance))
         if self.settings.cluster.enabled:  # posting is the instances' job: their locks keep channels in order
             summary.left_to_cluster = True
             return summary
@@ -186,16 +186,16 @@ class App:
         summary.sent = report.sent
         return summary
 
-    async def _poll_into(self, feed_id: int, summary: Summary, advance: Callable[[], None]) -> None:
+    async def _poll_into(self, feed_id: int, url: str, summary: Summary, advance: Callable[[], None]) -> None:
         try:
             report = await self.pipeline.poll(feed_id)
         except StoreError as exc:  # the database said no (full, locked): nothing of this poll was kept
-            log.error("Feed %d was not polled: %s", feed_id, exc)
-            report = PollReport(str(feed_id), "failed", error=str(exc))
+            log.error("%s was not polled: %s", url, exc)
+            report = PollReport(url, "failed", error=str(exc))
             summary.store_failed = True
         except Exception:  # isolation point: one feed's surprise must not end the cycle
-            log.exception("Polling feed %d failed unexpectedly.", feed_id)
-            report = PollReport(str(feed_id), "failed", error="unexpected error (see the log above)")
+            log.exception("Polling %s failed unexpectedly.", url)
+            report = PollReport(url, "failed", error="unexpected error (see the log above)")
         self.metrics.record_poll(report)
         summary.add(report)
         advance()

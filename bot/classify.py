@@ -63,7 +63,7 @@ def verdict(item_id: object, detection: Detection | None) -> dict[str, Any]:
             "ev": False,
             "tickers": [],
             "related": [],
-            "reasons": ["no company named in the headline or text"],
+            "reasons": ["no company named in the headline or lede"],
         }
     return {
         "id": item_id,

@@ -61,7 +61,7 @@ class FeedScheduler:
         self.scheduler.add_job(
             self._poll,
             IntervalTrigger(seconds=interval, jitter=int(self.jitter) or None, timezone=UTC),
-            args=[feed.id],
+            args=[feed.id, feed.url],
             id=_job_id(feed.id),
             name=feed.url,
             max_instances=1,
@@ -71,17 +71,17 @@ class FeedScheduler:
             replace_existing=True,
         )
 
-    async def _poll(self, feed_id: int) -> None:
+    async def _poll(self, feed_id: int, url: str) -> None:
         try:
             report = await self.pipeline.poll(feed_id)
         except asyncio.CancelledError:  # shutting down: nothing of this poll was kept, the next start redoes it
-            log.info("Polling feed %d was abandoned on shutdown; it is polled again on the next start.", feed_id)
+            log.info("Polling %s was abandoned on shutdown; it is polled again on the next start.", url)
             return
         except StoreError as exc:  # the database said no (full, locked): nothing of this poll was kept
-            log.error("Feed %d was not polled: %s It will be polled again later.", feed_id, exc)
+            log.error("%s was not polled: %s It will be polled again later.", url, exc)
             return
         except Exception:  # isolation point: one feed's surprise must not stop the others
-            log.exception("Polling feed %d failed unexpectedly; it will be polled again later.", feed_id)
+            log.exception("Polling %s failed unexpectedly; it will be polled again later.", url)
             return
         self.on_report(report)
         job = self.scheduler.get_job(_job_id(feed_id))

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -16,7 +17,6 @@ from rich.table import Table
 from handlers.companies import CompanyIndex
 
 from .adapters.console import KIND_LABELS, STAGE_LABELS
-from .app import Summary
 from .detection import config_file, load_companies
 from .errors import EvradarError
 from .evaluate import Score
@@ -26,6 +26,9 @@ from .lookup import EventView, Lookup
 from .settings import Settings
 from .store import Store, outbox
 from .store import feeds as store_feeds
+
+if TYPE_CHECKING:  # the app (chat clients and all) is imported only by the commands that run it
+    from .app import Summary
 
 EXIT_OK, EXIT_FAILED = 0, 1
 

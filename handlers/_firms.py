@@ -24,19 +24,23 @@ COMPANY_WORDS = LEGAL_FORMS | frozenset(
         "mobility materials lithium batteries chemical robotics"
     ).split()
 )
-# Capitalised words and dotted forms ("S.A."), checked against the company words in Python.
-_CAPITAL_WORD = re.compile(r"(?<= )[A-Z][A-Za-z]*(?:\.[A-Za-z]+)*")
 _SUFFIXES = frozenset(
     {w.capitalize() for w in COMPANY_WORDS}
     | {w.upper() for w in LEGAL_FORMS}
     | {"GmbH", "SpA", "S.p.A", "S.A", "N.V", "plc", "Tbk"}
+)
+# A capitalised company word ("Motors", "GmbH", "S.p.A") as a whole word after a space.
+_SUFFIX_WORD = re.compile(
+    r"(?<= )(?:"
+    + "|".join(re.escape(w) for w in sorted(_SUFFIXES, key=len, reverse=True) if w[0].isupper())
+    + r")(?![A-Za-z]|\.[A-Za-z])"
 )
 # Nouns that introduce a company name: "battery start-up Verkor", "EV maker Canoo".
 _INTRODUCERS = re.compile(
     r"(?:company|firm|makers?|start-?up|startup|supplier|giant|operator|developer|"
     r"carmaker|automaker|manufacturer|recycler|producer|provider|chipmaker|miner|utility|"
     r"insurer|retailer|builder|coachbuilder|specialist|rival|partner|subsidiary|affiliate|"
-    r"outfit|conglomerate|refiner|unit|arm|(?<=-)based) (?=[A-Z0-9])",
+    r"outfit|conglomerate|refiner|unit|arm|based) (?=[A-Z0-9])",  # "based" only as in "Shenzhen-based"
 )
 # "Forseven, a company controlled by CYVN": the name before the description is a company.
 _APPOSITIVE = re.compile(
@@ -70,20 +74,21 @@ def named_before(text: str, known: list[Mention], pos: int, tag: str) -> list[Me
 def unknown_firms(text: str, known: list[Mention]) -> list[Mention]:
     taken = [(m.start, m.end) for m in known]
     found: list[Mention] = []
-    for match in _CAPITAL_WORD.finditer(text):
-        word = match.group().rstrip(".")
+    for match in _SUFFIX_WORD.finditer(text):
         pos = match.start()
-        if word not in _SUFFIXES or any(s <= pos <= e + 3 for s, e in taken):
-            continue  # not a company word, or part of a name found already ("Marcopolo S.A.")
+        if any(s <= pos <= e + 3 for s, e in taken):
+            continue  # part of a name found already ("Marcopolo S.A.")
         span = _capitalised_tail(text, tokens(text, max(0, pos - 60), pos), pos)
         if span:
             _keep(text, [*span, *tokens(text, pos, match.end())], taken, found)
-    for match in _APPOSITIVE.finditer(text):
+    for match in _APPOSITIVE.finditer(text) if ", a" in text or ", the" in text else ():
         start = match.start(1)
         span = _capitalised_head(text, tokens(text, start, match.end(1), limit=4), start)
         if span:
             _keep(text, span, taken, found)
     for match in _INTRODUCERS.finditer(text):
+        if match.group() == "based " and not text.startswith("-", match.start() - 1):
+            continue
         span = _capitalised_head(text, tokens(text, match.end(), match.end() + 60, limit=3), match.end())
         if span:
             _keep(text, span, taken, found)

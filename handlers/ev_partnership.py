@@ -61,7 +61,15 @@ class EvPartnershipHandler:
     def detect(self, item: Item) -> Detection | None:
         parts = sections(item.title, item.summary, item.content)
         plan = [(parts.title, "title")] if parts.title else []
-        plan += [(text, "lede") for text in parts.lede] + [(t, "background") for t in parts.background]
+        plan += [(text, "lede") for text in parts.lede]
+        found = self._read(plan)
+        if found is None or not found.alert:
+            return found  # the background of a story that is no partnership is not worth reading
+        # A partnership: read the whole story, for the finer points and the deals named in the background.
+        background = parts.background
+        return self._read(plan + [(text, "background") for text in background]) if background else found
+
+    def _read(self, plan: list[tuple[str, str]]) -> Detection | None:
         all_mentions = story_mentions(self.index, plan)
         if not any(all_mentions):
             return None

@@ -91,9 +91,18 @@ def test_one_megabyte_article_is_read_to_the_end(handler: EvPartnershipHandler) 
         "Tesla and BYD signed an agreement to cooperate on battery cells, Reuters reported. "
         "Shares of Nio (NYSE: NIO) rose 3%. "
     ) * 4
-    content = "Rivian opened a new service centre in Ohio.\n\n" + "\n\n".join(
-        [paragraph] * (1_000_000 // len(paragraph))
+    background = "\n\n".join([paragraph] * (1_000_000 // len(paragraph)))
+    detection = handler.detect(
+        Item(id="big", title="Rivian opens service centre", content=f"Rivian opened a new centre.\n\n{background}")
     )
-    detection = handler.detect(Item(id="big", title="Rivian opens service centre", content=content))
     assert detection is not None and not detection.alert
+    assert detection.related == ()  # the background of a story that is no partnership is not read
+    lede = (
+        "Xiaomi is in talks with Great Wall Motor to make its electric cars at a Great Wall plant. "
+        "The talks are at an early stage. Neither company commented. Xiaomi said in March it would make EVs."
+    )
+    title = "Xiaomi in talks to build EVs in Great Wall Motor plant"
+    detection = handler.detect(Item(id="big-deal", title=title, content=f"{lede}\n\n{background}"))
+    assert detection is not None and detection.alert
+    assert set(detection.partners) == {"Xiaomi", "Great Wall Motor"}
     assert {"BYD", "Tesla"} in [set(r.partners) for r in detection.related]
