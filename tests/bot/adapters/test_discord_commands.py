@@ -7,7 +7,6 @@ import json
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -62,8 +61,8 @@ async def fake() -> AsyncIterator[FakeDiscord]:
 
 
 @pytest.fixture
-def lookup(tmp_path: Path, companies: tuple[Company, ...]) -> Lookup:
-    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+def lookup(database_url: str, companies: tuple[Company, ...]) -> Lookup:
+    store = Store(database_url)
     store.migrate()
     router = Router([Rule(Destination("console"))])
     feed = store.run(lambda c: store_feeds.add(c, store_feeds.WantedFeed("https://f"), origin="config", now=1.0))

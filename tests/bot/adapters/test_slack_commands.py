@@ -8,7 +8,6 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from functools import partial
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -36,8 +35,8 @@ ADMIN = "U0ADMIN"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+def store(database_url: str) -> Store:
+    store = Store(database_url)
     store.migrate()
     router = Router([Rule(Destination("console"))])
     feed = store.run(lambda c: store_feeds.add(c, store_feeds.WantedFeed("https://f"), origin="config", now=1.0))

@@ -6,7 +6,6 @@ import logging
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -251,11 +250,11 @@ async def test_a_channel_without_a_bot_token_is_permanent(fake: FakeSlack) -> No
     assert fake.requests == []
 
 
-async def test_the_deliverer_paces_posts_and_threads_updates_from_the_store(tmp_path: Path) -> None:
+async def test_the_deliverer_paces_posts_and_threads_updates_from_the_store(database_url: str) -> None:
     clock = Clock()
     fake = await FakeSlack(clock=clock).start()
     notifier = SlackNotifier(token=BOT_TOKEN, api_url=fake.api_url)
-    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    store = Store(database_url)
     store.migrate()
     router = Router([Rule(Destination("slack", "C1"))])
     slept: list[float] = []
