@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from tests.fakes import FeedServer, now_utc, rss  # noqa: E402
+from tests.fakes import FeedServer, clean_environment, now_utc, rss  # noqa: E402
 from tests.hostile import cases, good_stories  # noqa: E402
 from tests.slack_fake import FakeSlack  # noqa: E402
 
@@ -101,7 +101,7 @@ def evradar(
 
 
 def environment(folder: Path, feeds: list[str], slack: FakeSlack, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("EVRADAR_", "SLACK_", "DISCORD_"))}
+    env = clean_environment()
     env.update({
         "PYTHONUNBUFFERED": "1",
         "COLUMNS": "160",

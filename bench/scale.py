@@ -43,6 +43,7 @@ from bot.feeds import parse_feed  # noqa: E402
 from bot.store.events import partners_key  # noqa: E402
 from handlers import HandlerContext  # noqa: E402
 from handlers.ev_partnership import EvPartnershipHandler  # noqa: E402
+from tests.fakes import clean_environment  # noqa: E402
 from tests.slack_fake import FakeSlack  # noqa: E402
 
 STORIES_PER_CYCLE, CHANGING, NEW_ITEMS = 20, 0.2, 5
@@ -178,7 +179,7 @@ async def measure(count: int, server: str, port: int, version, args: argparse.Na
         conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"))
     chat = await FakeSlack(clock=time.time).start()
     version.value = 0
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("EVRADAR_", "SLACK_", "DISCORD_"))}
+    env = clean_environment()
     env.update({
         "EVRADAR_STORAGE__URL": url,
         "EVRADAR_CLUSTER__ENABLED": "true",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import html
-from collections.abc import Awaitable, Callable
+import os
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -12,7 +13,11 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.models import Alert, Delivered, DeliveryFailed, Destination
+from bot.models import Alert, Delivered, DeliveryFailed, Destination, Detection, Item
+from bot.router import Router, Rule
+from bot.store import Store
+from bot.store import events as store_events
+from bot.store import feeds as store_feeds
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -113,3 +118,30 @@ class Recorder:
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
+
+
+DEALS = (
+    (("Xiaomi", "Great Wall Motor"), "manufacturing", "talks", 100.0),
+    (("Xiaomi", "BAIC"), "supply", "announced", 200.0),
+    (("Stellantis", "Leapmotor"), "investment", "announced", 300.0),
+)
+
+
+def store_with_deals(url: str, deals: Sequence[tuple[tuple[str, ...], str, str, float]] = DEALS) -> Store:
+    """A migrated store holding one partnership event per deal (partners, kind, stage, when)."""
+    store = Store(url)
+    store.migrate()
+    router = Router([Rule(Destination("console"))])
+    feed = store.run(lambda c: store_feeds.add(c, store_feeds.WantedFeed("https://f"), origin="config", now=1.0))
+    for n, (partners, kind, stage, when) in enumerate(deals):
+        item = Item(id=str(n), title=f"{' and '.join(partners)} deal", link=f"https://news/{n}", source="Wire")
+        det = Detection("t", True, 0.9, partners, kind, stage, "They agreed.", True)  # type: ignore[arg-type]
+        found = [store_events.Found(item, store_events.item_key(item.id), det)]
+        store.run(lambda c, f=found, w=when: store_events.ingest(c, feed.id, f, now=w, route=router))
+    return store
+
+
+def clean_environment() -> dict[str, str]:
+    """This process's environment without evradar settings and chat tokens: a child `evradar` sees
+    only what the caller adds."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("EVRADAR_", "SLACK_", "DISCORD_"))}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -13,10 +12,11 @@ import urllib.request
 from pathlib import Path
 
 from tests.conftest import ROOT
+from tests.fakes import clean_environment
 
 
 def _env(db: Path | str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("EVRADAR_", "SLACK_", "DISCORD_"))}
+    env = clean_environment()
     url = db if isinstance(db, str) else f"sqlite:///{db / 'cli.db'}"
     env.update({"EVRADAR_STORAGE__URL": url, "COLUMNS": "160"})
     env.update(extra)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import sys
 from collections.abc import AsyncIterator
@@ -22,7 +21,7 @@ from bot.store.events import partners_key
 from handlers.ev_partnership import EvPartnershipHandler
 from tests.conftest import DEV_CORPUS, REAL_FEEDS, ROOT
 from tests.discord_fake import WEBHOOK_ID, WEBHOOK_TOKEN, FakeDiscord
-from tests.fakes import FeedServer, Story, rss
+from tests.fakes import FeedServer, Story, clean_environment, rss
 from tests.slack_fake import FakeSlack
 
 FEEDS, EVERY = 200, 7  # every 7th feed carries one partnership story among its ordinary items
@@ -63,7 +62,7 @@ async def servers() -> AsyncIterator[tuple[FeedServer, FakeSlack, FakeDiscord]]:
 
 
 def _env(database: str, feeds: FeedServer, slack: FakeSlack, chat: FakeDiscord) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("EVRADAR_", "SLACK_", "DISCORD_"))}
+    env = clean_environment()
     env.update({
         "EVRADAR_STORAGE__URL": database,
         "EVRADAR_CLUSTER__ENABLED": "true",

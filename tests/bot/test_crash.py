@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 from collections import Counter
 from pathlib import Path
 
 from tests.conftest import ROOT
-from tests.fakes import FeedServer
+from tests.fakes import FeedServer, clean_environment
 from tests.slack_fake import FakeSlack
 
 SAMPLE = ROOT / "config" / "samples" / "ev-news.xml"
 
 
 def _env(folder: Path, feeds: FeedServer, slack: FakeSlack) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("EVRADAR_", "SLACK_", "DISCORD_"))}
+    env = clean_environment()
     env.update({
         "EVRADAR_STORAGE__URL": f"sqlite:///{folder / 'evradar.db'}",
         "EVRADAR_FEEDS": json.dumps([{"url": feeds.url("sample.xml")}]),

@@ -5,31 +5,14 @@ from __future__ import annotations
 import pytest
 
 from bot.lookup import Lookup
-from bot.models import Company, Destination, Detection, Item
-from bot.router import Router, Rule
-from bot.store import Store
-from bot.store import events as store_events
-from bot.store import feeds as store_feeds
+from bot.models import Company
 from handlers.companies import CompanyIndex
+from tests.fakes import store_with_deals
 
 
 @pytest.fixture
 def lookup(database_url: str, companies: tuple[Company, ...]) -> Lookup:
-    store = Store(database_url)
-    store.migrate()
-    router = Router([Rule(Destination("console"))])
-    feed = store.run(lambda c: store_feeds.add(c, store_feeds.WantedFeed("https://f"), origin="config", now=1.0))
-    deals = [
-        (("Xiaomi", "Great Wall Motor"), "manufacturing", "talks", 100.0),
-        (("Xiaomi", "BAIC"), "supply", "announced", 200.0),
-        (("Stellantis", "Leapmotor"), "investment", "announced", 300.0),
-    ]
-    for n, (partners, kind, stage, when) in enumerate(deals):
-        item = Item(id=str(n), title=f"{' and '.join(partners)} deal", link=f"https://news/{n}", source="Wire")
-        det = Detection("t", True, 0.9, partners, kind, stage, "They agreed.", True)  # type: ignore[arg-type]
-        found = [store_events.Found(item, store_events.item_key(item.id), det)]
-        store.run(lambda c, f=found, w=when: store_events.ingest(c, feed.id, f, now=w, route=router))
-    return Lookup(store, CompanyIndex(companies), clock=lambda: 400.0)
+    return Lookup(store_with_deals(database_url), CompanyIndex(companies), clock=lambda: 400.0)
 
 
 @pytest.mark.parametrize("query", ["Xiaomi", "xiaomi", "XIACF", "1810.HK", "Xiaomi Corporation", "Xiaomii"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import re
 import signal
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 from aiohttp import web
 
 from tests.conftest import ROOT
-from tests.fakes import FeedServer
+from tests.fakes import FeedServer, clean_environment
 
 SAMPLE = ROOT / "config" / "samples" / "ev-news.xml"
 TITLE = re.compile(r"⚡ (.+?) ─")
@@ -32,7 +31,7 @@ async def _drip(request: web.Request) -> web.StreamResponse:
 
 
 def _env(tmp_path: Path, feeds: list[str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("EVRADAR_", "SLACK_", "DISCORD_"))}
+    env = clean_environment()
     env.update({
         "COLUMNS": "200",
         "PYTHONUNBUFFERED": "1",

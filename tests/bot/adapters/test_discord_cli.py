@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 
 from tests.conftest import ROOT
 from tests.discord_fake import APPLICATION_ID, BOT_TOKEN, GUILD_ID, FakeDiscord
+from tests.fakes import clean_environment
 
 
 async def _evradar(*args: str, **env: str) -> tuple[int, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("EVRADAR_", "SLACK_", "DISCORD_"))}
+    clean = clean_environment()
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", *args, cwd=ROOT, env={**clean, "COLUMNS": "200", **env},
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,

@@ -22,16 +22,13 @@ from bot.adapters.discord_commands import CommandRunner, build_tree, new_client
 from bot.commands import Answer, Commands, Request
 from bot.errors import ConfigError, EvradarError
 from bot.lookup import Lookup
-from bot.models import Company, Destination, Detection, Item
-from bot.router import Router, Rule
+from bot.models import Company
 from bot.server import Server
 from bot.settings import Settings
-from bot.store import Store
-from bot.store import events as store_events
-from bot.store import feeds as store_feeds
 from bot.store import subscriptions as store_subscriptions
 from handlers.companies import CompanyIndex
 from tests.discord_fake import APPLICATION_ID, BOT_TOKEN, GUILD_ID, FakeDiscord, check_payload
+from tests.fakes import store_with_deals
 
 CHANNEL = "1100000000000000100"
 USER = "1100000000000000200"
@@ -62,21 +59,7 @@ async def fake() -> AsyncIterator[FakeDiscord]:
 
 @pytest.fixture
 def lookup(database_url: str, companies: tuple[Company, ...]) -> Lookup:
-    store = Store(database_url)
-    store.migrate()
-    router = Router([Rule(Destination("console"))])
-    feed = store.run(lambda c: store_feeds.add(c, store_feeds.WantedFeed("https://f"), origin="config", now=1.0))
-    deals = [
-        (("Xiaomi", "Great Wall Motor"), "manufacturing", "talks", 100.0),
-        (("Xiaomi", "BAIC"), "supply", "announced", 200.0),
-        (("Stellantis", "Leapmotor"), "investment", "announced", 300.0),
-    ]
-    for n, (partners, kind, stage, when) in enumerate(deals):
-        item = Item(id=str(n), title=f"{' and '.join(partners)} deal", link=f"https://news/{n}", source="Wire")
-        det = Detection("t", True, 0.9, partners, kind, stage, "They agreed.", True)  # type: ignore[arg-type]
-        found = [store_events.Found(item, store_events.item_key(item.id), det)]
-        store.run(lambda c, f=found, w=when: store_events.ingest(c, feed.id, f, now=w, route=router))
-    return Lookup(store, CompanyIndex(companies), clock=lambda: 400.0)
+    return Lookup(store_with_deals(database_url), CompanyIndex(companies), clock=lambda: 400.0)
 
 
 class SlowCommands(Commands):

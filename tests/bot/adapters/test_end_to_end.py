@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ from bot.feeds import parse_feed
 from tests.conftest import ROOT
 from tests.discord_fake import BOT_TOKEN as DISCORD_TOKEN
 from tests.discord_fake import WEBHOOK_ID, WEBHOOK_TOKEN, FakeDiscord, check_payload
-from tests.fakes import FeedServer, Story, now_utc, rss
+from tests.fakes import FeedServer, Story, clean_environment, now_utc, rss
 from tests.slack_fake import BOT_TOKEN as SLACK_TOKEN
 from tests.slack_fake import FakeSlack, check_blocks
 
@@ -41,7 +40,7 @@ async def test_every_posted_payload_keeps_the_limits_and_pings_nobody(tmp_path: 
     route_base = discord.http.Route.BASE
     try:
         feeds.bodies["hostile.xml"] = rss(_hostile_stories(), title=f"{HOSTILE} feed")
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("EVRADAR_", "SLACK_", "DISCORD_"))}
+        env = clean_environment()
         env.update({
             "EVRADAR_STORAGE__URL": f"sqlite:///{tmp_path / 'evradar.db'}",
             "EVRADAR_FEEDS": json.dumps([{"url": feeds.url("hostile.xml")}]),

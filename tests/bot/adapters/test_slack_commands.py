@@ -7,7 +7,6 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,15 +18,13 @@ from slack_sdk.signature import SignatureVerifier
 from bot.adapters.slack_adapter import SlackPlatform, build
 from bot.commands import Commands
 from bot.lookup import Lookup
-from bot.models import Company, Destination, Detection, Item
-from bot.router import Router, Rule
+from bot.models import Company
 from bot.server import Server
 from bot.settings import RouteSettings, Secrets, ServerSettings, Settings, SlackSettings
 from bot.store import Store
-from bot.store import events as store_events
-from bot.store import feeds as store_feeds
 from bot.store import subscriptions as store_subscriptions
 from handlers.companies import CompanyIndex
+from tests.fakes import DEALS, store_with_deals
 from tests.slack_fake import APP_TOKEN, BOT_TOKEN, FakeSlack, Recorded, all_text, check_blocks
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -36,20 +33,7 @@ ADMIN = "U0ADMIN"
 
 @pytest.fixture
 def store(database_url: str) -> Store:
-    store = Store(database_url)
-    store.migrate()
-    router = Router([Rule(Destination("console"))])
-    feed = store.run(lambda c: store_feeds.add(c, store_feeds.WantedFeed("https://f"), origin="config", now=1.0))
-    deals = [
-        (("Xiaomi", "Great Wall Motor"), "manufacturing", "talks", 100.0),
-        (("Xiaomi", "BAIC"), "supply", "announced", 200.0),
-    ]
-    for n, (partners, kind, stage, when) in enumerate(deals):
-        item = Item(id=str(n), title=f"{' and '.join(partners)} deal", link=f"https://news/{n}", source="Wire")
-        det = Detection("t", True, 0.9, partners, kind, stage, "They agreed.", True)  # type: ignore[arg-type]
-        found = [store_events.Found(item, store_events.item_key(item.id), det)]
-        store.run(partial(store_events.ingest, feed_id=feed.id, found=found, now=when, route=router))
-    return store
+    return store_with_deals(database_url, DEALS[:2])
 
 
 @pytest.fixture
