@@ -37,7 +37,8 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/pipeline.py
 
 eval: $(VENV)/.installed
-	$(BIN)/evradar eval ../shared/corpus/dev.jsonl
+	$(BIN)/evradar eval tests/data/corpus/more.jsonl --split tune
+	$(BIN)/evradar eval tests/data/corpus/more.jsonl --split holdout
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

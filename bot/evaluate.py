@@ -33,8 +33,12 @@ def keyword_filter(item: Item) -> bool:
 
 
 def is_holdout(item_id: str) -> bool:
-    """A fixed fifth of the labelled items, kept aside to check for over-fitting."""
-    return zlib.crc32(item_id.encode()) % 5 == 0
+    """Half of the labelled items, fixed by id: detection is tuned on the other half only.
+
+    The held-aside half of ``tests/data/corpus/more.jsonl`` is what detection is judged on;
+    ``dev.jsonl``, ``holdout.jsonl`` and ``check.jsonl`` were all read while tuning.
+    """
+    return zlib.crc32(item_id.encode()) % 2 == 0
 
 
 @dataclass(slots=True)
