@@ -112,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args(argv)
-    handler = load_handlers(DEFAULT_HANDLERS, load_companies(config_file("companies.toml")))[0]
+    handler = load_handlers(DEFAULT_HANDLERS, load_companies(config_file("companies")))[0]
     feeds, corpus = feed_items(), corpus_items()
     print("detection vs feedparser on the same items (best of interleaved rounds, one core)")
     measure("short items, real feeds", feeds, handler.detect, args.rounds)

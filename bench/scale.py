@@ -55,7 +55,7 @@ INTERVAL = 600.0  # the default polling interval: the latency target is this plu
 
 def pools() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(ordinary items from real feeds, partnership stories with distinct partners), as (title, summary)."""
-    handler = EvPartnershipHandler(HandlerContext(companies=load_companies(config_file("companies.toml"))))
+    handler = EvPartnershipHandler(HandlerContext(companies=load_companies(config_file("companies"))))
     ordinary = []
     for path in sorted((ROOT / "tests" / "data" / "feeds" / "real").glob("*.xml")):
         for item in parse_feed(path.read_bytes(), url=path.as_uri()).items:

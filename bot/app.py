@@ -83,7 +83,7 @@ class App:
         self.settings = settings
         self.clock = clock
         self.console = console or Console()
-        companies = load_companies(config_file("companies.toml", settings.detection.companies))
+        companies = load_companies(config_file("companies", settings.detection.companies))
         self.index = CompanyIndex(companies)
         self.handlers = load_handlers(settings.detection.handlers, companies)
         self.store = Store(settings.storage.url)
@@ -113,7 +113,7 @@ class App:
             on_result=lambda platform, ok, seconds: self.metrics.record_delivery(platform, ok=ok, seconds=seconds),
         )
         self.leases: Leases = AdvisoryLeases(settings.storage.url) if settings.cluster.enabled else NoLeases()
-        companies_path = config_file("companies.toml", settings.detection.companies)
+        companies_path = config_file("companies", settings.detection.companies)
         self.workers = Workers(
             count=worker_count(p.workers, len(settings.feeds)),
             handlers=self.handlers,

@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     classify = commands.add_parser("classify", help="JSON lines in, one verdict per line out")
     classify.add_argument("file", nargs="?", default="-", help="input file, or - for standard input")
     classify.add_argument(
-        "--companies", default="", help="company knowledge file (default: config/companies.toml)"
+        "--companies", default="", help="company knowledge: a folder of sector files or one file (default: config/companies/)"
     )
 
     evaluation = commands.add_parser("eval", help="score detection on a labelled JSONL corpus")
@@ -149,7 +149,7 @@ def _run(settings: Settings, *, once: bool) -> int:
 
 
 def _classify(args: argparse.Namespace) -> int:
-    companies = load_companies(config_file("companies.toml", args.companies))
+    companies = load_companies(config_file("companies", args.companies))
     handlers = load_handlers(DEFAULT_HANDLERS, companies)
     source: TextIO = sys.stdin if args.file == "-" else _open(args.file)
     with source:
@@ -166,7 +166,7 @@ def _open(name: str) -> TextIO:
 
 
 def _eval(args: argparse.Namespace, console: Console) -> int:
-    companies = load_companies(config_file("companies.toml", args.companies))
+    companies = load_companies(config_file("companies", args.companies))
     handlers = load_handlers(DEFAULT_HANDLERS, companies)
     with _open(args.file) as source:
         try:

@@ -18,24 +18,33 @@ _BUNDLED_CONFIG = Path(__file__).resolve().parent.parent / "config"
 
 
 def config_file(name: str, configured: str = "") -> Path:
-    """A data file from config/: the configured path, else the copy bundled with evradar."""
+    """A data file or folder from config/: the configured path, else the copy bundled with evradar."""
     if configured:
         path = Path(configured).expanduser()
-        if not path.is_file():
+        if not path.exists():
             raise ConfigError(f"the file {configured} does not exist; fix the path in your configuration")
         return path
     for base in (Path.cwd() / "config", _BUNDLED_CONFIG):
-        if (base / name).is_file():
+        if (base / name).exists():
             return base / name
     raise ConfigError(f"config/{name} is missing; reinstall evradar or point the configuration at a copy")
 
 
 def load_companies(path: Path) -> tuple[Company, ...]:
-    """Read companies.toml; a broken file is a configuration error naming the problem."""
+    """Read the company knowledge: a folder of sector files, or one file.
+
+    A broken file is a configuration error naming the file and the problem.
+    """
+    files = sorted(path.glob("*.toml")) if path.is_dir() else [path]
+    entries: list[object] = []
+    for file in files:
+        try:
+            entries += tomllib.loads(file.read_text(encoding="utf-8")).get("company", [])
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{file}: {exc}") from exc
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return companies_from_toml(data)
-    except (OSError, tomllib.TOMLDecodeError, ValueError) as exc:
+        return companies_from_toml({"company": entries})
+    except ValueError as exc:
         raise ConfigError(f"{path}: {exc}") from exc
 
 

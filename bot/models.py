@@ -57,7 +57,7 @@ class Item:
 
 @dataclass(frozen=True, slots=True)
 class Company:
-    """One entry of the company knowledge base (config/companies.toml)."""
+    """One entry of the company knowledge base (config/companies/)."""
 
     name: str
     aliases: tuple[str, ...] = ()

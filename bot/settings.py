@@ -154,7 +154,7 @@ class ClusterSettings(_Section):
 
 class DetectionSettings(_Section):
     handlers: list[str] = Field(default_factory=lambda: ["handlers.ev_partnership:EvPartnershipHandler"])
-    companies: str = ""  # path to companies.toml; "" = the bundled copy
+    companies: str = ""  # folder of company files (or one file); "" = the bundled copy
 
     @field_validator("handlers")
     @classmethod

@@ -47,7 +47,7 @@ def _store(settings: Settings) -> Store:
 
 
 def _lookup(settings: Settings) -> Lookup:
-    companies = load_companies(config_file("companies.toml", settings.detection.companies))
+    companies = load_companies(config_file("companies", settings.detection.companies))
     return Lookup(_store(settings), CompanyIndex(companies))
 
 

@@ -26,7 +26,7 @@ FEEDPARSER_FEEDS = DATA / "feeds" / "feedparser-tests"
 
 @pytest.fixture(scope="session")
 def companies() -> tuple[Company, ...]:
-    return load_companies(config_file("companies.toml"))
+    return load_companies(config_file("companies"))
 
 
 @pytest.fixture(scope="session")
