@@ -24,9 +24,9 @@ import feedparser
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.detection import DEFAULT_HANDLERS, config_file, load_companies, load_handlers  # noqa: E402
-from bot.feeds import parse_feed  # noqa: E402
-from bot.models import Item  # noqa: E402
+from bot.core.models import Item  # noqa: E402
+from bot.flow.detection import DEFAULT_HANDLERS, config_file, load_companies, load_handlers  # noqa: E402
+from bot.ingest.feeds import parse_feed  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 

@@ -31,8 +31,15 @@ sys.path.insert(0, str(ROOT))
 from rich.console import Console  # noqa: E402
 
 from bench.memory import PeakMemory  # noqa: E402
-from bot.feeds import parse_feed  # noqa: E402
-from bot.settings import FeedSettings, PollingSettings, RouteSettings, ServerSettings, Settings, StorageSettings  # noqa: E402
+from bot.core.settings import (  # noqa: E402
+    FeedSettings,
+    PollingSettings,
+    RouteSettings,
+    ServerSettings,
+    Settings,
+    StorageSettings,
+)
+from bot.ingest.feeds import parse_feed  # noqa: E402
 
 
 def sample_items() -> list[tuple[str, str]]:
@@ -96,7 +103,7 @@ def free_port() -> int:
 
 
 async def cycle(settings: Settings) -> tuple[float, object]:
-    from bot.app import App  # imported here, as `evradar` does, so that worker processes do not load it
+    from bot.run.app import App  # imported here, as `evradar` does, so that worker processes do not load it
 
     app = App(settings, console=Console(file=io.StringIO()))
     started = time.perf_counter()

@@ -37,9 +37,9 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from bench.memory import tree_rss_mb  # noqa: E402
-from bot.detection import config_file, load_companies  # noqa: E402
-from bot.evaluate import read_labelled  # noqa: E402
-from bot.feeds import parse_feed  # noqa: E402
+from bot.flow.detection import config_file, load_companies  # noqa: E402
+from bot.flow.evaluate import read_labelled  # noqa: E402
+from bot.ingest.feeds import parse_feed  # noqa: E402
 from bot.store.events import partners_key  # noqa: E402
 from handlers import HandlerContext  # noqa: E402
 from handlers.ev_partnership import EvPartnershipHandler  # noqa: E402

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.models import Company, Detection, Item
+from bot.core.models import Company, Detection, Item
 
 
 @dataclass(frozen=True, slots=True)

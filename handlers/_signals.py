@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.models import Kind
+from bot.core.models import Kind
 
 from ._cues import _SHORT, SLOT
 from ._scan import Rule, rule

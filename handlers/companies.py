@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.models import SECTORS, Company
+from bot.core.models import SECTORS, Company
 
 from ._firms import COMPANY_WORDS, named_before, unknown_firms
 from ._words import TOKEN, Mention, alias_key

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from math import sqrt
 
-from bot.models import Company, Detection, Item, Kind, Relation, Stage
+from bot.core.models import Company, Detection, Item, Kind, Relation, Stage
 
 from . import HandlerContext
 from . import _lexicon as lx

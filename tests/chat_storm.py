@@ -17,10 +17,10 @@ from itertools import groupby
 import discord.http
 from sqlalchemy import Connection, select
 
-from bot.adapters import slack_render
-from bot.app import App
-from bot.commands import Request
-from bot.settings import Settings
+from bot.adapters.slack import render as slack_render
+from bot.chat.commands import Request
+from bot.core.settings import Settings
+from bot.run.app import App
 from bot.store import outbox
 from bot.store.schema import deliveries, events
 from tests.conftest import ROOT

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.detection import config_file, load_companies
-from bot.models import Company
+from bot.core.models import Company
+from bot.flow.detection import config_file, load_companies
 from handlers import HandlerContext
 from handlers.ev_partnership import EvPartnershipHandler
 

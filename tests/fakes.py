@@ -13,8 +13,8 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.models import Alert, Delivered, DeliveryFailed, Destination, Detection, Item
-from bot.router import Router, Rule
+from bot.core.models import Alert, Delivered, DeliveryFailed, Destination, Detection, Item
+from bot.flow.router import Router, Rule
 from bot.store import Store
 from bot.store import events as store_events
 from bot.store import feeds as store_feeds

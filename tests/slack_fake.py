@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 from slack_sdk.models.blocks import Block
 
-from bot.models import Alert, Source
+from bot.core.models import Alert, Source
 
 BOT_TOKEN = "xoxb-test"
 APP_TOKEN = "xapp-test"

@@ -9,12 +9,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from ..ports import Platform
-from ..settings import Settings
+from ..core.ports import Platform
+from ..core.settings import Settings
 
 PLATFORMS: dict[str, str] = {
-    "slack": "bot.adapters.slack_adapter:build",
-    "discord": "bot.adapters.discord_adapter:build",
+    "slack": "bot.adapters.slack.platform:build",
+    "discord": "bot.adapters.discord.platform:build",
 }
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from ..errors import StoreError
+from ..core.errors import StoreError
 
 T = TypeVar("T")
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"

@@ -17,8 +17,8 @@ from sqlalchemy import Connection, Table, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from ..feeds import normalise_link
-from ..models import Destination, Detection, Item
+from ..core.models import Destination, Detection, Item
+from ..ingest.feeds import normalise_link
 from .database import take_turns
 from .schema import deliveries, detections, event_companies, events, seen_items, sources
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, func, select, update
 
-from ..models import Alert, Source
+from ..core.models import Alert, Source
 from .schema import deliveries, destinations, events, sources
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.models import Item
+from bot.core.models import Item
 from handlers.ev_partnership import EvPartnershipHandler
 from tests.conftest import SEED
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.models import KINDS, STAGES, Item
+from bot.core.models import KINDS, STAGES, Item
 from handlers.companies import alias_key
 from handlers.ev_partnership import EvPartnershipHandler
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import discord.http
 
-from bot.feeds import parse_feed
+from bot.ingest.feeds import parse_feed
 from tests.conftest import ROOT
 from tests.discord_fake import BOT_TOKEN as DISCORD_TOKEN
 from tests.discord_fake import WEBHOOK_ID, WEBHOOK_TOKEN, FakeDiscord, check_payload

@@ -1,0 +1,1 @@
+"""The console: alerts printed in the terminal, the default destination."""

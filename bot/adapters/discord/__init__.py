@@ -1,0 +1,1 @@
+"""Discord: alerts by webhook or bot token, and the `/evradar` application command."""

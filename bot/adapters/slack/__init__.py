@@ -1,0 +1,1 @@
+"""Slack: alerts by bot token or incoming webhook, and `/evradar` over HTTP or Socket Mode."""

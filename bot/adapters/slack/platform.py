@@ -1,0 +1,195 @@
+"""Slack: posting alerts (bot token or incoming webhook) and answering `/evradar` over HTTP or Socket Mode."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from pydantic import SecretStr
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from ...chat.commands import MAX_TEXT, Commands, Request
+from ...core.ports import Leases, Notifier, Platform
+from ...core.settings import Settings
+from ...run.server import Server
+from . import render
+from .notifier import SlackNotifier, quiet_logger, retry_handlers, slack_error
+
+log = logging.getLogger("evradar.slack")
+
+EVENTS_PATH = "/slack/events"
+COMMAND = "/evradar"
+_UNSIGNED = (
+    "Refused a request to /slack/events with a missing, wrong or stale signature; if it came from Slack, "
+    "check SLACK_SIGNING_SECRET and this machine's clock."
+)
+
+
+def build(settings: Settings) -> Platform | None:
+    """The Slack platform when a Slack token, signing secret or route is configured; None otherwise."""
+    secrets, routed = settings.secrets, any(route.platform == "slack" for route in settings.routes)
+    if not (secrets.slack_bot_token or secrets.slack_signing_secret or secrets.slack_app_token or routed):
+        return None
+    return SlackPlatform(settings)
+
+
+def _reveal(secret: SecretStr | None) -> str | None:
+    return secret.get_secret_value() if secret is not None and secret.get_secret_value() else None
+
+
+async def _answer_without_token(
+    enterprise_id: str | None, team_id: str | None, user_id: str | None
+) -> AuthorizeResult:
+    """Slash commands answer through response_url, which needs no token; used when SLACK_BOT_TOKEN is unset."""
+    return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, user_id=user_id)
+
+
+async def _ack_only(ack: AsyncAck) -> None:
+    await ack()  # the "Read the article" button opens its URL in the browser; Slack still reports the click
+
+
+class SlackPlatform:
+    """The Slack notifier plus `/evradar`, served on evradar's HTTP server and/or through Socket Mode."""
+
+    name = "slack"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        secrets = settings.secrets
+        self._bot_token = _reveal(secrets.slack_bot_token)
+        self._signing_secret = _reveal(secrets.slack_signing_secret)
+        self._app_token = _reveal(secrets.slack_app_token)
+        self.slack_notifier = SlackNotifier(
+            token=self._bot_token, api_url=settings.slack.api_url, timeout=settings.slack.timeout
+        )
+        self.notifier: Notifier = self.slack_notifier
+        self.app: AsyncApp | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self._connecting: asyncio.Task[None] | None = None
+
+    async def start(self, *, server: Server | None, commands: Commands, leases: Leases | None = None) -> None:
+        # Socket Mode runs on every instance (Slack hands each command to one connection): no lease.
+        if not (self._signing_secret or self._app_token):
+            log.info("Slack's /evradar is off; set SLACK_SIGNING_SECRET or SLACK_APP_TOKEN to answer it.")
+            return
+        self.app = self._bolt_app(commands)
+        if self._signing_secret and server is None:
+            log.warning("SLACK_SIGNING_SECRET is set but the HTTP server is off; set [server] enabled = true.")
+        elif self._signing_secret and server is not None:
+            server.add_post(EVENTS_PATH, self.handle_http)
+        if self._app_token:
+            self._socket = AsyncSocketModeHandler(
+                self.app, self._app_token, logger=quiet_logger("evradar.slack.socket")
+            )
+            self._connecting = asyncio.create_task(self._connect_socket(self._socket), name="slack-socket-mode")
+
+    async def stop(self) -> None:
+        if self._connecting is not None:
+            self._connecting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._connecting
+            self._connecting = None
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]  # Bolt leaves it unannotated
+            self._socket = None
+        await self.slack_notifier.close()
+
+    async def handle_http(self, request: web.Request) -> web.StreamResponse:
+        """POST /slack/events: Bolt checks the signature (401 when forged, unsigned or stale) and dispatches."""
+        if self.app is None:
+            return web.Response(status=503, text="Slack commands are not started yet; try again in a moment.")
+        try:
+            bolt_request = await to_bolt_request(request)
+        except UnicodeDecodeError:
+            return web.Response(status=400, text="The request body is not UTF-8 text.")
+        response = await self.app.async_dispatch(bolt_request)
+        if response.status == 401:
+            log.warning(_UNSIGNED)
+        return await to_aiohttp_response(response)
+
+    async def may_manage(self, user: str, channel: str) -> bool:
+        """The users named in [slack] admins; when none are named, the channel's creator and the
+        workspace's admins and owners (Slack has no per-channel manager role the app can read)."""
+        admins = self.settings.slack.admins
+        if admins:
+            return user in admins
+        if self.app is None or not self._bot_token:
+            return False
+        client = self.app.client
+        try:
+            person = (await client.users_info(user=user)).get("user") or {}
+            if any(person.get(flag) for flag in ("is_admin", "is_owner", "is_primary_owner")):
+                return True
+            conversation = (await client.conversations_info(channel=channel)).get("channel") or {}
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning(
+                "Could not check who manages %s (%s); only [slack] admins may change its subscription. "
+                "The app needs the users:read and channels:read scopes.",
+                channel,
+                slack_error(exc) if isinstance(exc, SlackApiError) else type(exc).__name__,
+            )
+            return False
+        return bool(conversation.get("creator")) and conversation.get("creator") == user
+
+    def _bolt_app(self, commands: Commands) -> AsyncApp:
+        api = self.settings.slack.api_url
+        client = AsyncWebClient(
+            token=self._bot_token, base_url=api, logger=quiet_logger(), retry_handlers=retry_handlers()
+        )
+        app = AsyncApp(
+            name="evradar",
+            client=client,
+            signing_secret=self._signing_secret or "",
+            request_verification_enabled=True,
+            process_before_response=False,
+            authorize=None if self._bot_token else _answer_without_token,
+            logger=quiet_logger("evradar.slack.bolt", level=logging.WARNING),  # Bolt copies it to all its loggers
+        )
+        app.command(COMMAND)(self._listener(commands))
+        app.action(render.READ_ACTION)(_ack_only)
+        return app
+
+    def _listener(self, commands: Commands) -> Callable[..., Awaitable[None]]:
+        async def on_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
+            await ack()  # within Slack's 3 seconds; the answer follows through response_url
+            await self._answer(commands, command, respond)
+
+        return on_command
+
+    async def _answer(self, commands: Commands, command: dict[str, Any], respond: AsyncRespond) -> None:
+        text, channel, user = (str(command.get(key) or "") for key in ("text", "channel_id", "user_id"))
+        changes = text.strip().lower().startswith(("subscribe", "unsubscribe"))
+        may_manage = changes and await self.may_manage(user, channel)
+        request = Request(text[:MAX_TEXT], "slack", channel, user, may_manage=may_manage)
+        try:
+            message = render.answer_message(await asyncio.to_thread(commands.answer, request))
+        except Exception:  # isolation point: the user gets a sentence, the log gets the traceback
+            log.exception("Answering /evradar failed; the user was asked to try again.")
+            message = render.problem_message()
+        try:
+            sent = await respond(response_type="ephemeral", blocks=list(message.blocks), text=message.text)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("Slack's response_url was unreachable (%s); the user can ask again.", type(exc).__name__)
+            return
+        if sent.status_code != 200:
+            log.warning("Slack refused an /evradar answer (HTTP %d); the user can ask again.", sent.status_code)
+
+    async def _connect_socket(self, handler: AsyncSocketModeHandler) -> None:
+        try:
+            await handler.connect_async()  # type: ignore[no-untyped-call]  # Bolt leaves it unannotated
+        except Exception:  # isolation point: commands stay off, alerts keep flowing
+            log.exception("Slack Socket Mode could not connect; check SLACK_APP_TOKEN and restart evradar.")
+            return
+        log.info("Slack Socket Mode is connected; /evradar works without a public URL.")

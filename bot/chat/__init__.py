@@ -1,0 +1,1 @@
+"""The `/evradar` command and the lookup behind it, the same for every chat platform."""

@@ -1,0 +1,1 @@
+"""The `evradar` command line: argument parsing and what the terminal shows."""

@@ -1,0 +1,186 @@
+"""The `evradar` command line: parses arguments, runs one command, and owns the exit status."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from rich.console import Console
+
+from handlers.companies import CompanyIndex
+
+from ..core.errors import ConfigError, EvradarError
+from ..core.settings import Settings, describe, load_settings
+from ..flow.classify import classify_lines
+from ..flow.detection import DEFAULT_HANDLERS, config_file, load_companies, load_handlers
+from ..flow.evaluate import evaluate, is_holdout, read_labelled
+from . import output as terminal
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="evradar",
+        description="Tells Slack and Discord channels when electric-vehicle companies strike partnerships.",
+    )
+    parser.add_argument(
+        "--config", default=None, help="configuration file (default: $EVRADAR_CONFIG, else config/evradar.toml)"
+    )
+    parser.add_argument("--verbose", action="store_true", help="log more detail")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="poll, detect and deliver")
+    run.add_argument("--config", default=argparse.SUPPRESS, help="configuration file")
+    run.add_argument("--once", action="store_true", help="one full cycle, then exit")
+
+    classify = commands.add_parser("classify", help="JSON lines in, one verdict per line out")
+    classify.add_argument("file", nargs="?", default="-", help="input file, or - for standard input")
+    classify.add_argument(
+        "--companies",
+        default="",
+        help="company knowledge: a folder of sector files or one file (default: config/companies/)",
+    )
+
+    evaluation = commands.add_parser("eval", help="score detection on a labelled JSONL corpus")
+    evaluation.add_argument("file", help="labelled corpus (JSON lines with label, ev, partners, ...)")
+    evaluation.add_argument(
+        "--split",
+        choices=("all", "tune", "holdout"),
+        default="all",
+        help="all items, or the tuning four-fifths, or the held-out fifth",
+    )
+    evaluation.add_argument("--mistakes", action="store_true", help="list every wrong verdict")
+    evaluation.add_argument("--companies", default="", help="company knowledge file")
+
+    lookup = commands.add_parser("lookup", help="a company's partnership events, as the slash command answers")
+    lookup.add_argument("query", nargs="+", help="company name, alias or ticker; or 'recent' or 'status'")
+    lookup.add_argument("--config", default=argparse.SUPPRESS, help="configuration file")
+
+    feeds = commands.add_parser("feeds", help="manage and test feeds")
+    feeds.add_argument("action", choices=("list", "add", "remove", "check"))
+    feeds.add_argument("url", nargs="?", help="feed URL (for add, remove, check)")
+    feeds.add_argument("--config", default=argparse.SUPPRESS, help="configuration file")
+
+    destinations = commands.add_parser("destinations", help="list destinations, or resume a paused one")
+    destinations.add_argument("action", choices=("list", "resume"))
+    destinations.add_argument("key", nargs="?", help="destination (for resume), as `destinations list` shows it")
+    destinations.add_argument("--config", default=argparse.SUPPRESS, help="configuration file")
+
+    discord_sync = commands.add_parser("discord", help="register /evradar with Discord (once, not on every start)")
+    discord_sync.add_argument("action", choices=("sync",))
+    discord_sync.add_argument("--guild", type=int, default=None, help="one server's id: shows up at once there")
+    discord_sync.add_argument("--config", default=argparse.SUPPRESS, help="configuration file")
+
+    config = commands.add_parser("config", help="validate the configuration and show it resolved")
+    config.add_argument("action", choices=("check",))
+    config.add_argument("--config", default=argparse.SUPPRESS, help="configuration file")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    err = Console(stderr=True)
+    try:
+        return _dispatch(args)
+    except ConfigError as exc:
+        err.print(f"[red]Configuration problem:[/]\n{exc}", highlight=False)
+        return EXIT_CONFIG
+    except EvradarError as exc:
+        err.print(f"[red]Error:[/] {exc}", highlight=False)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "classify":
+        return _classify(args)
+    if args.command == "eval":
+        return _eval(args, Console(width=None if sys.stdout.isatty() else 140))
+    settings = load_settings(args.config, env=os.environ)
+    if args.command == "config":
+        Console().print_json(json.dumps(describe(settings), default=str))
+        return EXIT_OK
+    from . import logs
+
+    logs.configure(verbose=args.verbose)
+    if args.command == "run":
+        return _run(settings, once=args.once)
+    if args.command == "lookup":
+        return terminal.lookup(settings, " ".join(args.query), Console())
+    if args.command == "feeds":
+        return terminal.feeds(settings, args.action, args.url, Console())
+    if args.command == "discord":
+        from ..adapters.discord.platform import sync_commands
+
+        Console().print(asyncio.run(sync_commands(settings, guild_id=args.guild)), highlight=False)
+        return EXIT_OK
+    return terminal.destinations(settings, args.action, args.key, Console())
+
+
+def _run(settings: Settings, *, once: bool) -> int:
+    from ..run.app import App
+
+    console = Console()
+    app = App(settings, console=console)
+
+    async def main() -> int:
+        try:
+            if once:
+                summary = await app.run_once(progress=True)
+                terminal.print_summary(summary, console)
+                return EXIT_FAILED if summary.store_failed else EXIT_OK
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, stop.set)
+            await app.run_forever(stop)
+            return EXIT_OK
+        finally:
+            await app.close()
+
+    return asyncio.run(main())
+
+
+def _classify(args: argparse.Namespace) -> int:
+    companies = load_companies(config_file("companies", args.companies))
+    handlers = load_handlers(DEFAULT_HANDLERS, companies)
+    source: TextIO = sys.stdin if args.file == "-" else _open(args.file)
+    with source:
+        for verdict in classify_lines(source, handlers):
+            sys.stdout.write(json.dumps(verdict, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+def _open(name: str) -> TextIO:
+    try:
+        return Path(name).open(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise EvradarError(f"cannot read {name}: {exc.strerror}; check the path") from exc
+
+
+def _eval(args: argparse.Namespace, console: Console) -> int:
+    companies = load_companies(config_file("companies", args.companies))
+    handlers = load_handlers(DEFAULT_HANDLERS, companies)
+    with _open(args.file) as source:
+        try:
+            corpus = read_labelled(source)
+        except (ValueError, KeyError) as exc:
+            raise EvradarError(f"{args.file} is not a labelled corpus: {exc}") from exc
+    if args.split != "all":
+        corpus = [c for c in corpus if is_holdout(c.item.id) == (args.split == "holdout")]
+    with terminal.progress_bar(console, "classifying", len(corpus)) as advance:
+        ours, baseline = evaluate(corpus, handlers, CompanyIndex(companies), progress=advance)
+    terminal.print_eval(ours, baseline, f"{args.file} ({args.split}, {len(corpus)} items)", console)
+    if args.mistakes:
+        for line in ours.mistakes:
+            console.print(f"  {line}", markup=False, highlight=False)
+    return EXIT_OK

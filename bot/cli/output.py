@@ -1,0 +1,234 @@
+"""What the command line prints: lookups, feed lists, summaries, evaluation tables."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from handlers.companies import CompanyIndex
+
+from ..adapters.console.notifier import KIND_LABELS, STAGE_LABELS
+from ..chat.lookup import EventView, Lookup
+from ..core.errors import EvradarError
+from ..core.settings import Settings
+from ..flow.detection import config_file, load_companies
+from ..flow.evaluate import Score
+from ..ingest.feeds import parse_feed
+from ..ingest.fetcher import Fetched, Fetcher, FetchFailed, NotModified
+from ..store import Store, outbox
+from ..store import feeds as store_feeds
+
+if TYPE_CHECKING:  # the app (chat clients and all) is imported only by the commands that run it
+    from ..run.app import Summary
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+@contextmanager
+def progress_bar(console: Console, label: str, total: int) -> Iterator[Callable[[], None]]:
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), console=console, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda: bar.advance(task)
+
+
+def _store(settings: Settings) -> Store:
+    store = Store(settings.storage.url)
+    store.migrate()
+    return store
+
+
+def _lookup(settings: Settings) -> Lookup:
+    companies = load_companies(config_file("companies", settings.detection.companies))
+    return Lookup(_store(settings), CompanyIndex(companies))
+
+
+def lookup(settings: Settings, query: str, console: Console) -> int:
+    finder = _lookup(settings)
+    word = query.strip().lower()
+    if word == "recent":
+        print_events("Recent partnerships", finder.recent(), console)
+    elif word == "status":
+        status = finder.status()
+        console.print(
+            f"{status.feeds} feeds, {len(status.paused_feeds)} paused, {status.failing_feeds} failing; "
+            f"last poll {status.last_poll or 'never'}; {status.alerts_today} alerts today, "
+            f"{status.pending} waiting.",
+            highlight=False,
+        )
+        for url, reason in status.paused_feeds:
+            console.print(f"  paused feed {url}: {reason}", markup=False)
+        for key, reason in status.paused_destinations:
+            console.print(f"  paused destination {key}: {reason}", markup=False)
+    else:
+        answer = finder.company(query)
+        if not answer.company:
+            hint = f" Did you mean {', '.join(answer.suggestions)}?" if answer.suggestions else ""
+            console.print(f"No company called “{escape(query)}” is known.{escape(hint)}")
+            return EXIT_FAILED
+        if not answer.events:
+            hint = f" Seen lately: {', '.join(answer.suggestions)}." if answer.suggestions else ""
+            console.print(f"Nothing yet for {escape(answer.company)}.{escape(hint)}")
+            return EXIT_OK
+        print_events(f"{answer.company}: partnership events, newest first", answer.events, console)
+    return EXIT_OK
+
+
+def print_events(title: str, events: tuple[EventView, ...], console: Console) -> None:
+    table = Table(title=title, show_lines=True)
+    for column in ("partners", "deal", "stage", "date", "sources"):
+        table.add_column(column)
+    for event in events:
+        links = "\n".join(f"{s or 'source'}: {link}" for _, link, s in event.sources[:3])
+        table.add_row(
+            " × ".join(event.partners),
+            KIND_LABELS.get(event.kind, event.kind),
+            STAGE_LABELS.get(event.stage, event.stage),
+            f"{event.last_seen:%Y-%m-%d}",
+            escape(links),
+        )
+    console.print(table)
+
+
+def feeds(settings: Settings, action: str, url: str | None, console: Console) -> int:
+    if action in ("add", "remove", "check") and not url:
+        raise EvradarError(f"`evradar feeds {action}` needs a feed URL")
+    store = _store(settings)
+    now = time.time()
+    if action == "list":
+        rows = store.run(store_feeds.all_feeds)
+        table = Table(title=f"{len(rows)} feeds")
+        for column in ("feed", "status", "last poll", "items", "note"):
+            table.add_column(column)
+        for row in rows:
+            when = (
+                datetime.fromtimestamp(row.last_polled_at, tz=UTC).strftime("%Y-%m-%d %H:%M")
+                if row.last_polled_at
+                else "never"
+            )
+            status = "paused" if row.paused else row.last_status
+            note = row.paused_reason or row.last_error
+            table.add_row(escape(row.url), status, when, str(row.items_seen), escape(note[:120]))
+        console.print(table)
+        return EXIT_OK
+    assert url is not None
+    if action == "add":
+        row = store.run(lambda c: store_feeds.add(c, store_feeds.WantedFeed(url), origin="cli", now=now))
+        console.print(f"Added {escape(row.url)}; `evradar run` polls it from now on.")
+        return EXIT_OK
+    if action == "remove":
+        removed = store.run(lambda c: store_feeds.remove(c, url))
+        console.print(f"Removed {escape(url)}." if removed else f"No feed {escape(url)} was stored.")
+        return EXIT_OK if removed else EXIT_FAILED
+    return asyncio.run(_check(settings, store, url, console))
+
+
+async def _check(settings: Settings, store: Store, url: str, console: Console) -> int:
+    """Fetch and parse a feed now, say what came back, and resume it if it was paused."""
+    p = settings.polling
+    async with Fetcher(user_agent=p.user_agent, total_timeout=p.total_timeout, max_bytes=p.max_body) as fetcher:
+        result = await fetcher.fetch(url)
+    if isinstance(result, FetchFailed):
+        console.print(f"[red]{escape(url)} could not be read:[/] {escape(result.reason)}")
+        return EXIT_FAILED
+    if isinstance(result, NotModified):
+        console.print(f"{escape(url)} answered 304 Not Modified.")
+        return EXIT_OK
+    assert isinstance(result, Fetched)
+    parsed = await asyncio.to_thread(parse_feed, result.body, url=result.final_url, headers=result.headers)
+    if parsed.problem:
+        console.print(f"[red]{escape(url)}:[/] {escape(parsed.problem)}")
+        return EXIT_FAILED
+    console.print(
+        f"{escape(url)} is a readable feed “{escape(parsed.title)}” with {len(parsed.items)} items."
+        + (f" Note: {escape(parsed.warning)}" if parsed.warning else "")
+    )
+    row = store.run(lambda c: store_feeds.by_url(c, url))
+    if row is not None and row.paused:
+        store.run(lambda c: store_feeds.resume(c, row.id))
+        console.print("It was paused; it is resumed and will be polled again.")
+    return EXIT_OK
+
+
+def destinations(settings: Settings, action: str, key: str | None, console: Console) -> int:
+    store = _store(settings)
+    if action == "resume":
+        if not key:
+            raise EvradarError(
+                "`evradar destinations resume` needs a destination, as `destinations list` shows it"
+            )
+        store.run(lambda c: outbox.resume_destination(c, key))
+        console.print(f"Resumed {escape(key)}; its queued alerts go out on the next delivery round.")
+        return EXIT_OK
+    paused = store.run(outbox.paused_destinations)
+    if not paused:
+        console.print("No destination is paused.")
+    for item in paused:
+        console.print(f"paused {item.key}: {item.reason}", markup=False)
+    return EXIT_OK
+
+
+def print_summary(s: Summary, console: Console) -> None:
+    console.print(
+        f"Polled {s.polled} feeds: {s.polled - s.not_modified - s.failed} read, {s.not_modified} not modified, "
+        f"{s.failed} failed. {s.new_items} new items, {s.alerts} new partnerships, {s.updates} updates; "
+        f"{s.sent} alerts sent.",
+        highlight=False,
+    )
+    if s.left_to_cluster:
+        console.print(
+            "Cluster mode: new alerts are queued in the database for the running `evradar run` instances to post.",
+            highlight=False,
+        )
+    for failure in s.failures[:50]:
+        console.print(f"  could not read {failure}", markup=False, highlight=False)
+
+
+def print_eval(ours: Score, baseline: Score, title: str, console: Console) -> None:
+    table = Table(title=title)
+    table.add_column("detector")
+    for name in (
+        "precision",
+        "recall",
+        "F1",
+        "partners right",
+        "kind right",
+        "stage right",
+        "TP",
+        "FP",
+        "FN",
+        "TN",
+    ):
+        table.add_column(name, justify="right")
+    for name, score, detailed in (("evradar", ours, True), ("keyword filter", baseline, False)):
+        shares = [
+            f"{score.share(n):.3f}" if detailed else "-"
+            for n in (score.partners_right, score.kind_right, score.stage_right)
+        ]
+        table.add_row(
+            name,
+            f"{score.precision:.3f}",
+            f"{score.recall:.3f}",
+            f"{score.f1:.3f}",
+            *shares,
+            str(score.tp),
+            str(score.fp),
+            str(score.fn),
+            str(score.tn),
+        )
+    console.print(table)
+    errors = Table(title="errors by category")
+    errors.add_column("error")
+    errors.add_column("evradar", justify="right")
+    errors.add_column("keyword filter", justify="right")
+    for key in sorted(set(ours.errors) | set(baseline.errors)):
+        errors.add_row(key, str(ours.errors[key]), str(baseline.errors[key]))
+    console.print(errors)

@@ -1,0 +1,68 @@
+"""Loading the company knowledge and the handlers named in configuration, and running them."""
+
+from __future__ import annotations
+
+import importlib
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+
+from handlers import Handler, HandlerContext
+from handlers.companies import companies_from_toml
+
+from ..core.errors import ConfigError
+from ..core.models import Company, Detection, Item
+
+DEFAULT_HANDLERS = ("handlers.ev_partnership:EvPartnershipHandler",)
+_BUNDLED_CONFIG = Path(__file__).resolve().parents[2] / "config"
+
+
+def config_file(name: str, configured: str = "") -> Path:
+    """A data file or folder from config/: the configured path, else the copy bundled with evradar."""
+    if configured:
+        path = Path(configured).expanduser()
+        if not path.exists():
+            raise ConfigError(f"the file {configured} does not exist; fix the path in your configuration")
+        return path
+    for base in (Path.cwd() / "config", _BUNDLED_CONFIG):
+        if (base / name).exists():
+            return base / name
+    raise ConfigError(f"config/{name} is missing; reinstall evradar or point the configuration at a copy")
+
+
+def load_companies(path: Path) -> tuple[Company, ...]:
+    """Read the company knowledge: a folder of sector files, or one file.
+
+    A broken file is a configuration error naming the file and the problem.
+    """
+    files = sorted(path.glob("*.toml")) if path.is_dir() else [path]
+    entries: list[object] = []
+    for file in files:
+        try:
+            entries += tomllib.loads(file.read_text(encoding="utf-8")).get("company", [])
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{file}: {exc}") from exc
+    try:
+        return companies_from_toml({"company": entries})
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+
+
+def load_handlers(specs: Sequence[str], companies: tuple[Company, ...]) -> list[Handler]:
+    """Build each handler named as "module:Class" with the company knowledge."""
+    context = HandlerContext(companies=companies)
+    handlers: list[Handler] = []
+    for spec in specs:
+        module_name, _, class_name = spec.partition(":")
+        try:
+            factory = getattr(importlib.import_module(module_name), class_name)
+        except (ImportError, AttributeError, ValueError) as exc:
+            raise ConfigError(f"handler {spec!r} cannot be loaded ({exc}); name it as module:Class") from exc
+        handlers.append(factory(context))
+    return handlers
+
+
+def detect(handlers: Sequence[Handler], item: Item) -> Detection | None:
+    """The strongest detection any handler makes for the item."""
+    found = [d for h in handlers if (d := h.detect(item)) is not None]
+    return max(found, key=lambda d: d.score, default=None)

@@ -1,0 +1,60 @@
+"""Which destinations get which events: configured routes and chat subscriptions, with filters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from handlers.companies import CompanyIndex
+
+from ..core.models import Destination
+from ..store.events import EventFacts
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A destination and the events it wants (empty filter = everything)."""
+
+    destination: Destination
+    companies: frozenset[str] = frozenset()
+    kinds: frozenset[str] = frozenset()
+    stages: frozenset[str] = frozenset()
+    min_score: float = 0.5
+
+    def wants(self, facts: EventFacts) -> bool:
+        if facts.score < self.min_score:
+            return False
+        if self.kinds and facts.kind not in self.kinds:
+            return False
+        if self.stages and facts.stage not in self.stages:
+            return False
+        return not self.companies or bool(self.companies & set(facts.partners))
+
+
+def canonical_companies(names: Iterable[str], index: CompanyIndex) -> frozenset[str]:
+    """Company filters as canonical names, so "GWM" and "Great Wall Motor" mean the same."""
+    return frozenset(index.resolve(name) or name for name in names if name.strip())
+
+
+class Router:
+    """Picks destinations for an event; rules can be replaced while the bot runs."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = tuple(rules)
+
+    def __call__(self, facts: EventFacts) -> list[Destination]:
+        chosen: dict[str, Destination] = {}
+        for rule in self.rules:
+            if rule.wants(facts):
+                chosen.setdefault(rule.destination.key, rule.destination)
+        return list(chosen.values())
+
+    def destination(self, key: str) -> Destination | None:
+        """The destination a queued delivery names, if the configuration still has it."""
+        for rule in self.rules:
+            if rule.destination.key == key:
+                return rule.destination
+        platform, _, channel = key.partition(":")
+        if channel and not channel.startswith("webhook:") and platform in ("slack", "discord"):
+            return Destination(platform, channel)  # a subscribed channel that has since been removed
+        return Destination("console") if key == "console" else None

@@ -1,0 +1,1 @@
+"""Bytes in, items out: fetching feeds over HTTP, parsing them, and pacing polls."""

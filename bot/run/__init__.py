@@ -1,0 +1,1 @@
+"""Running evradar: the composition root, the once-runner, the scheduler, cluster mode, server and metrics."""
