@@ -31,7 +31,8 @@ sys.path.insert(0, str(ROOT))
 from rich.console import Console  # noqa: E402
 
 from bench.memory import PeakMemory  # noqa: E402
-from bot.core.settings import (  # noqa: E402
+from bot.ingest.feeds import parse_feed  # noqa: E402
+from bot.run.settings import (  # noqa: E402
     FeedSettings,
     PollingSettings,
     RouteSettings,
@@ -39,7 +40,6 @@ from bot.core.settings import (  # noqa: E402
     Settings,
     StorageSettings,
 )
-from bot.ingest.feeds import parse_feed  # noqa: E402
 
 
 def sample_items() -> list[tuple[str, str]]:
@@ -104,11 +104,12 @@ def free_port() -> int:
 
 async def cycle(settings: Settings) -> tuple[float, object]:
     from bot.run.app import App  # imported here, as `evradar` does, so that worker processes do not load it
+    from bot.run.once import run_once
 
     app = App(settings, console=Console(file=io.StringIO()))
     started = time.perf_counter()
     try:
-        summary = await app.run_once()
+        summary = await run_once(app)
     finally:
         await app.close()
     return time.perf_counter() - started, summary

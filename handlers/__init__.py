@@ -28,9 +28,3 @@ class Handler(Protocol):
     name: str
 
     def detect(self, item: Item) -> Detection | None: ...
-
-
-class HandlerFactory(Protocol):
-    """A handler class: built once from the context, then called for every item."""
-
-    def __call__(self, context: HandlerContext) -> Handler: ...

@@ -12,37 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 _WORD = re.compile(r"[a-z0-9]+|⟦")  # triggers are ASCII; other letters never start a rule
-_EXACT, _PREFIX = "\x00", "\x01"
-
-
-def word_trie(words: Iterable[str], prefixes: Iterable[str] = ()) -> re.Pattern[str]:
-    """A regex that finds whole words from ``words`` and words starting with ``prefixes``.
-
-    Built as a trie, so the engine follows one branch per character instead of trying
-    every word at every position; run it on lower-cased text.
-    """
-    root: dict[str, Any] = {}
-    for word, marker in [(w, _EXACT) for w in words] + [(p, _PREFIX) for p in prefixes]:
-        node = root
-        for char in word:
-            node = node.setdefault(char, {})
-        node[marker] = True
-    return re.compile(r"(?<![^\W_])" + _branch(root))
-
-
-def _branch(node: dict[str, Any]) -> str:
-    if node.get(_PREFIX):
-        return r"[^\W_]*"
-    alternatives = [r"(?![^\W_])"] if node.get(_EXACT) else []
-    alternatives += [
-        re.escape(char) + _branch(child) for char, child in sorted(node.items()) if char not in (_EXACT, _PREFIX)
-    ]
-    if len(alternatives) == 1:
-        return alternatives[0]
-    return "(?:" + "|".join(alternatives) + ")"
 
 
 @dataclass(frozen=True, slots=True)

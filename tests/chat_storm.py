@@ -19,8 +19,9 @@ from sqlalchemy import Connection, select
 
 from bot.adapters.slack import render as slack_render
 from bot.chat.commands import Request
-from bot.core.settings import Settings
 from bot.run.app import App
+from bot.run.once import run_once
+from bot.run.settings import Settings
 from bot.store import outbox
 from bot.store.schema import deliveries, events
 from tests.conftest import ROOT
@@ -136,7 +137,7 @@ async def run_storm(database_url: str) -> Storm:
     app = App(settings(database_url, feeds, slack, fake_discord), clock=clock)
     app.deliverer.sleep = clock.sleep
     try:
-        summary = await app.run_once()
+        summary = await run_once(app)
         rounds = 0
         while app.store.run(_due) and rounds < 60:  # the platforms recover while the outbox waits
             clock.now += 3600

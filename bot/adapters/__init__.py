@@ -1,30 +1,49 @@
 """Chat platform adapters: the only code that imports slack_bolt, slack_sdk or discord.
 
-Registration is explicit: each platform's factory is named here and called with the
-settings; it returns a :class:`bot.ports.Platform`, or None when the platform is not set up.
+Registration is explicit: each platform is one entry of :data:`PLATFORMS`, a name -> plugin
+map (settings section, secrets, pacing, destination keys, factory, command-line subcommands).
+Adding a platform means adding a folder here and a line below; no other file names a platform.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
+from collections.abc import Collection
 
-from ..core.ports import Platform
+from rich.console import Console
+
+from ..core.models import Destination
 from ..core.settings import Settings
+from . import console, discord, slack
+from .plugin import Platform, Plugin
 
-PLATFORMS: dict[str, str] = {
-    "slack": "bot.adapters.slack.platform:build",
-    "discord": "bot.adapters.discord.platform:build",
+PLATFORMS: dict[str, Plugin] = {
+    "slack": slack.PLUGIN,
+    "discord": discord.PLUGIN,
+    "console": console.PLUGIN,
 }
+FALLBACK = "console"  # where alerts go when no route is configured; it needs no set-up
 
 
-def build_platforms(settings: Settings) -> list[Platform]:
-    """Every configured platform, built."""
+def build_platforms(
+    settings: Settings, console: Console, *, only: Collection[str] | None = None
+) -> list[Platform]:
+    """Every configured platform (or those named in ``only``), built."""
     built: list[Platform] = []
-    for spec in PLATFORMS.values():
-        module, _, name = spec.partition(":")
-        factory: Callable[[Settings], Platform | None] = getattr(importlib.import_module(module), name)
-        platform = factory(settings)
-        if platform is not None:
-            built.append(platform)
+    for name, plugin in PLATFORMS.items():
+        if only is None or name in only:
+            platform = plugin.build(settings, console)
+            if platform is not None:
+                built.append(platform)
     return built
+
+
+def pacing() -> dict[str, float]:
+    """Least seconds between two posts to one destination, per platform."""
+    return {name: plugin.pace for name, plugin in PLATFORMS.items()}
+
+
+def decode(key: str) -> Destination | None:
+    """The destination a stored key names, as its platform reads it; None for keys of no platform."""
+    platform, _, rest = key.partition(":")
+    plugin = PLATFORMS.get(platform)
+    return plugin.decode(rest) if plugin is not None else None

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .lookup import CompanyAnswer, EventView, Filters, Lookup, StatusView
+from ..core.models import EventView
+from .lookup import CompanyAnswer, Filters, Lookup, StatusView
 
 MAX_TEXT = 500  # characters of command text read; the rest is ignored
 SUBCOMMANDS = ("help", "recent", "status", "subscribe", "unsubscribe")

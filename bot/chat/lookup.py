@@ -7,36 +7,22 @@ Everything here reads (or, for subscriptions, writes) the store synchronously.
 from __future__ import annotations
 
 import difflib
-import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 
 from handlers.companies import CompanyIndex, alias_key
 
-from ..core.models import KINDS, STAGES
+from ..core.models import KINDS, STAGES, EventView
 from ..store import Store, outbox
 from ..store import feeds as store_feeds
+from ..store import lookup as store_lookup
 from ..store import subscriptions as store_subscriptions
-from ..store.schema import event_companies, events, sources
 
 MAX_QUERY = 100  # characters of a query read; the rest is ignored
-
-
-@dataclass(frozen=True, slots=True)
-class EventView:
-    id: int
-    partners: tuple[str, ...]
-    kind: str
-    stage: str
-    title: str
-    link: str
-    first_seen: datetime
-    last_seen: datetime
-    sources: tuple[tuple[str, str, str], ...]  # (title, link, source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +55,7 @@ class Filters:
 
 
 class Lookup:
-    def __init__(self, store: Store, index: CompanyIndex, *, clock: object = time.time) -> None:
+    def __init__(self, store: Store, index: CompanyIndex, *, clock: Callable[[], float] = time.time) -> None:
         self.store = store
         self.index = index
         self.clock = clock
@@ -95,21 +81,21 @@ class Lookup:
 
     def company(self, query: str, *, limit: int = 10) -> CompanyAnswer:
         name, suggestions = self.resolve(query)
-        found = self.store.run(lambda c: _events_for(c, name, limit)) if name else ()
+        found = self.store.run(lambda c: store_lookup.events_for(c, name, limit=limit)) if name else ()
         if name and not found:
             suggestions = self._also_seen(name)
         return CompanyAnswer(query[:MAX_QUERY], name, tuple(found), suggestions)
 
     def _also_seen(self, name: str) -> tuple[str, ...]:
         """Companies with events whose names resemble ``name``, for a "nothing yet" answer."""
-        seen = self.store.run(lambda c: list(c.execute(select(event_companies.c.company).distinct()).scalars()))
+        seen = self.store.run(store_lookup.companies_with_events)
         return tuple(difflib.get_close_matches(name, seen, n=5, cutoff=0.5))
 
     def recent(self, *, limit: int = 10) -> tuple[EventView, ...]:
-        return tuple(self.store.run(lambda c: _events_for(c, "", limit)))
+        return tuple(self.store.run(lambda c: store_lookup.events_for(c, "", limit=limit)))
 
     def status(self) -> StatusView:
-        now = self.clock()  # type: ignore[operator]
+        now = self.clock()
         midnight = datetime.fromtimestamp(now, tz=UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
         def read(conn: Connection) -> StatusView:
@@ -121,8 +107,8 @@ class Lookup:
                 paused_feeds=tuple((r.url, r.paused_reason) for r in rows if r.paused),
                 failing_feeds=sum(1 for r in rows if r.last_status == "failed" and not r.paused),
                 last_poll=datetime.fromtimestamp(max(polled), tz=UTC) if polled else None,
-                alerts_today=sent["sent"],
-                pending=sent["pending"],
+                alerts_today=sent.sent,
+                pending=sent.pending,
                 paused_destinations=tuple((p.key, p.reason) for p in outbox.paused_destinations(conn)),
             )
 
@@ -155,35 +141,7 @@ class Lookup:
         sub = store_subscriptions.Subscription(
             platform, channel, filters.companies, filters.kinds, filters.stages, user
         )
-        self.store.run(lambda c: store_subscriptions.subscribe(c, sub, now=self.clock()))  # type: ignore[operator]
+        self.store.run(lambda c: store_subscriptions.subscribe(c, sub, now=self.clock()))
 
     def unsubscribe(self, platform: str, channel: str) -> bool:
         return self.store.run(lambda c: store_subscriptions.unsubscribe(c, platform, channel))
-
-
-def _events_for(conn: Connection, company: str, limit: int) -> list[EventView]:
-    query = select(events).order_by(events.c.last_seen.desc(), events.c.id.desc()).limit(limit)
-    if company:
-        ids = select(event_companies.c.event_id).where(func.lower(event_companies.c.company) == company.lower())
-        query = query.where(events.c.id.in_(ids))
-    out: list[EventView] = []
-    for row in conn.execute(query).mappings():
-        found = conn.execute(
-            select(sources.c.title, sources.c.link, sources.c.source)
-            .where(sources.c.event_id == row["id"])
-            .order_by(sources.c.added_at)
-        ).all()
-        out.append(
-            EventView(
-                id=row["id"],
-                partners=tuple(json.loads(row["partners"])),
-                kind=row["kind"],
-                stage=row["stage"],
-                title=row["title"],
-                link=row["link"],
-                first_seen=datetime.fromtimestamp(row["first_seen"], tz=UTC),
-                last_seen=datetime.fromtimestamp(row["last_seen"], tz=UTC),
-                sources=tuple((t, lnk, s) for t, lnk, s in found),
-            )
-        )
-    return out

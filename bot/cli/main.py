@@ -8,7 +8,8 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TextIO
 
@@ -16,8 +17,10 @@ from rich.console import Console
 
 from handlers.companies import CompanyIndex
 
+from .. import adapters
 from ..core.errors import ConfigError, EvradarError
-from ..core.settings import Settings, describe, load_settings
+from ..core.loading import describe
+from ..core.settings import Settings
 from ..flow.classify import classify_lines
 from ..flow.detection import DEFAULT_HANDLERS, config_file, load_companies, load_handlers
 from ..flow.evaluate import evaluate, is_holdout, read_labelled
@@ -27,18 +30,24 @@ EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # One parent for what every command that reads the configuration takes, so `--config` works
+    # before or after the command name.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        default=argparse.SUPPRESS,
+        help="configuration file (default: $EVRADAR_CONFIG, else config/evradar.toml)",
+    )
     parser = argparse.ArgumentParser(
         prog="evradar",
-        description="Tells Slack and Discord channels when electric-vehicle companies strike partnerships.",
+        parents=[common],
+        description="Tells chat channels when electric-vehicle companies strike partnerships.",
     )
-    parser.add_argument(
-        "--config", default=None, help="configuration file (default: $EVRADAR_CONFIG, else config/evradar.toml)"
-    )
+    parser.set_defaults(config=None)
     parser.add_argument("--verbose", action="store_true", help="log more detail")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="poll, detect and deliver")
-    run.add_argument("--config", default=argparse.SUPPRESS, help="configuration file")
+    run = commands.add_parser("run", parents=[common], help="poll, detect and deliver")
     run.add_argument("--once", action="store_true", help="one full cycle, then exit")
 
     classify = commands.add_parser("classify", help="JSON lines in, one verdict per line out")
@@ -60,28 +69,28 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--mistakes", action="store_true", help="list every wrong verdict")
     evaluation.add_argument("--companies", default="", help="company knowledge file")
 
-    lookup = commands.add_parser("lookup", help="a company's partnership events, as the slash command answers")
+    lookup = commands.add_parser(
+        "lookup", parents=[common], help="a company's partnership events, as the slash command answers"
+    )
     lookup.add_argument("query", nargs="+", help="company name, alias or ticker; or 'recent' or 'status'")
-    lookup.add_argument("--config", default=argparse.SUPPRESS, help="configuration file")
 
-    feeds = commands.add_parser("feeds", help="manage and test feeds")
+    feeds = commands.add_parser("feeds", parents=[common], help="manage and test feeds")
     feeds.add_argument("action", choices=("list", "add", "remove", "check"))
     feeds.add_argument("url", nargs="?", help="feed URL (for add, remove, check)")
-    feeds.add_argument("--config", default=argparse.SUPPRESS, help="configuration file")
 
-    destinations = commands.add_parser("destinations", help="list destinations, or resume a paused one")
+    destinations = commands.add_parser(
+        "destinations", parents=[common], help="list destinations, or resume a paused one"
+    )
     destinations.add_argument("action", choices=("list", "resume"))
     destinations.add_argument("key", nargs="?", help="destination (for resume), as `destinations list` shows it")
-    destinations.add_argument("--config", default=argparse.SUPPRESS, help="configuration file")
 
-    discord_sync = commands.add_parser("discord", help="register /evradar with Discord (once, not on every start)")
-    discord_sync.add_argument("action", choices=("sync",))
-    discord_sync.add_argument("--guild", type=int, default=None, help="one server's id: shows up at once there")
-    discord_sync.add_argument("--config", default=argparse.SUPPRESS, help="configuration file")
-
-    config = commands.add_parser("config", help="validate the configuration and show it resolved")
+    config = commands.add_parser(
+        "config", parents=[common], help="validate the configuration and show it resolved"
+    )
     config.add_argument("action", choices=("check",))
-    config.add_argument("--config", default=argparse.SUPPRESS, help="configuration file")
+
+    for plugin in adapters.PLATFORMS.values():
+        plugin.add_commands(commands, common)
     return parser
 
 
@@ -105,6 +114,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _classify(args)
     if args.command == "eval":
         return _eval(args, Console(width=None if sys.stdout.isatty() else 140))
+    from ..run.settings import load_settings  # the platforms' sections are part of the settings
+
     settings = load_settings(args.config, env=os.environ)
     if args.command == "config":
         Console().print_json(json.dumps(describe(settings), default=str))
@@ -114,20 +125,30 @@ def _dispatch(args: argparse.Namespace) -> int:
     logs.configure(verbose=args.verbose)
     if args.command == "run":
         return _run(settings, once=args.once)
-    if args.command == "lookup":
-        return terminal.lookup(settings, " ".join(args.query), Console())
-    if args.command == "feeds":
-        return terminal.feeds(settings, args.action, args.url, Console())
-    if args.command == "discord":
-        from ..adapters.discord.platform import sync_commands
-
-        Console().print(asyncio.run(sync_commands(settings, guild_id=args.guild)), highlight=False)
+    platform_command = getattr(args, "platform_command", None)
+    if platform_command is not None:  # a platform's own subcommand, such as `discord sync`
+        Console().print(asyncio.run(platform_command(settings, args)), highlight=False)
         return EXIT_OK
-    return terminal.destinations(settings, args.action, args.key, Console())
+    return _tool(settings, args)
+
+
+def _tool(settings: Settings, args: argparse.Namespace) -> int:
+    from ..run.tools import Tools
+
+    tools = Tools(settings)
+    try:
+        if args.command == "lookup":
+            return terminal.lookup(tools, " ".join(args.query), Console())
+        if args.command == "feeds":
+            return asyncio.run(terminal.feeds(tools, args.action, args.url, Console()))
+        return terminal.destinations(tools, args.action, args.key, Console())
+    finally:
+        tools.close()
 
 
 def _run(settings: Settings, *, once: bool) -> int:
     from ..run.app import App
+    from ..run.once import run_once
 
     console = Console()
     app = App(settings, console=console)
@@ -135,7 +156,7 @@ def _run(settings: Settings, *, once: bool) -> int:
     async def main() -> int:
         try:
             if once:
-                summary = await app.run_once(progress=True)
+                summary = await run_once(app, progress=_progress(console))
                 terminal.print_summary(summary, console)
                 return EXIT_FAILED if summary.store_failed else EXIT_OK
             stop = asyncio.Event()
@@ -148,6 +169,13 @@ def _run(settings: Settings, *, once: bool) -> int:
             await app.close()
 
     return asyncio.run(main())
+
+
+def _progress(console: Console) -> Callable[[int], AbstractContextManager[Callable[[], None]]]:
+    """A progress bar over the feeds on a terminal; nothing otherwise."""
+    if not console.is_terminal:
+        return lambda total: nullcontext(lambda: None)
+    return lambda total: terminal.progress_bar(console, "polling feeds", total)
 
 
 def _classify(args: argparse.Namespace) -> int:

@@ -1,34 +1,32 @@
-"""What the command line prints: lookups, feed lists, summaries, evaluation tables."""
+"""What the command line prints: lookups, feed lists, summaries, evaluation tables.
+
+The work behind each command is done by :mod:`bot.run.tools` (the bot's own store, fetcher and
+`/evradar` commands); this module only shows the results.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, assert_never
 
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from handlers.companies import CompanyIndex
-
-from ..adapters.console.notifier import KIND_LABELS, STAGE_LABELS
-from ..chat.lookup import EventView, Lookup
+from ..chat.commands import Help, Recent, Refused, Subscribed, Unsubscribed
+from ..chat.lookup import CompanyAnswer, StatusView
 from ..core.errors import EvradarError
-from ..core.settings import Settings
-from ..flow.detection import config_file, load_companies
+from ..core.labels import KIND_LABELS, STAGE_LABELS
+from ..core.models import EventView
 from ..flow.evaluate import Score
-from ..ingest.feeds import parse_feed
-from ..ingest.fetcher import Fetched, Fetcher, FetchFailed, NotModified
-from ..store import Store, outbox
-from ..store import feeds as store_feeds
+from ..ingest.outcomes import Fetched, FetchFailed, NotModified
 
 if TYPE_CHECKING:  # the app (chat clients and all) is imported only by the commands that run it
-    from ..run.app import Summary
+    from ..run.once import Summary
+    from ..run.tools import Tools
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -40,45 +38,52 @@ def progress_bar(console: Console, label: str, total: int) -> Iterator[Callable[
         yield lambda: bar.advance(task)
 
 
-def _store(settings: Settings) -> Store:
-    store = Store(settings.storage.url)
-    store.migrate()
-    return store
-
-
-def _lookup(settings: Settings) -> Lookup:
-    companies = load_companies(config_file("companies", settings.detection.companies))
-    return Lookup(_store(settings), CompanyIndex(companies))
-
-
-def lookup(settings: Settings, query: str, console: Console) -> int:
-    finder = _lookup(settings)
-    word = query.strip().lower()
-    if word == "recent":
-        print_events("Recent partnerships", finder.recent(), console)
-    elif word == "status":
-        status = finder.status()
-        console.print(
-            f"{status.feeds} feeds, {len(status.paused_feeds)} paused, {status.failing_feeds} failing; "
-            f"last poll {status.last_poll or 'never'}; {status.alerts_today} alerts today, "
-            f"{status.pending} waiting.",
-            highlight=False,
-        )
-        for url, reason in status.paused_feeds:
-            console.print(f"  paused feed {url}: {reason}", markup=False)
-        for key, reason in status.paused_destinations:
-            console.print(f"  paused destination {key}: {reason}", markup=False)
-    else:
-        answer = finder.company(query)
-        if not answer.company:
-            hint = f" Did you mean {', '.join(answer.suggestions)}?" if answer.suggestions else ""
-            console.print(f"No company called “{escape(query)}” is known.{escape(hint)}")
+def lookup(tools: Tools, query: str, console: Console) -> int:
+    """What `/evradar <query>` answers, printed; a company nobody knows is a failure."""
+    answer = tools.answer(query)
+    match answer:
+        case CompanyAnswer():
+            return _company(answer, console)
+        case Recent():
+            print_events("Recent partnerships", answer.events, console)
+        case StatusView():
+            _status(answer, console)
+        case Help():
+            for usage, what in answer.lines:
+                console.print(f"{usage}: {what}", markup=False, highlight=False)
+        case Subscribed() | Unsubscribed():  # only chat users subscribe channels; kept for completeness
+            console.print("Subscriptions are made in a chat channel with /evradar subscribe.")
+        case Refused():
+            console.print(answer.message, markup=False, highlight=False)
             return EXIT_FAILED
-        if not answer.events:
-            hint = f" Seen lately: {', '.join(answer.suggestions)}." if answer.suggestions else ""
-            console.print(f"Nothing yet for {escape(answer.company)}.{escape(hint)}")
-            return EXIT_OK
-        print_events(f"{answer.company}: partnership events, newest first", answer.events, console)
+        case _:
+            assert_never(answer)
+    return EXIT_OK
+
+
+def _status(status: StatusView, console: Console) -> None:
+    console.print(
+        f"{status.feeds} feeds, {len(status.paused_feeds)} paused, {status.failing_feeds} failing; "
+        f"last poll {status.last_poll or 'never'}; {status.alerts_today} alerts today, "
+        f"{status.pending} waiting.",
+        highlight=False,
+    )
+    for url, reason in status.paused_feeds:
+        console.print(f"  paused feed {url}: {reason}", markup=False)
+    for key, reason in status.paused_destinations:
+        console.print(f"  paused destination {key}: {reason}", markup=False)
+
+
+def _company(answer: CompanyAnswer, console: Console) -> int:
+    if not answer.company:
+        hint = f" Did you mean {', '.join(answer.suggestions)}?" if answer.suggestions else ""
+        console.print(f"No company called “{escape(answer.query)}” is known.{escape(hint)}")
+        return EXIT_FAILED
+    if not answer.events:
+        hint = f" Seen lately: {', '.join(answer.suggestions)}." if answer.suggestions else ""
+        console.print(f"Nothing yet for {escape(answer.company)}.{escape(hint)}")
+        return EXIT_OK
+    print_events(f"{answer.company}: partnership events, newest first", answer.events, console)
     return EXIT_OK
 
 
@@ -98,13 +103,11 @@ def print_events(title: str, events: tuple[EventView, ...], console: Console) ->
     console.print(table)
 
 
-def feeds(settings: Settings, action: str, url: str | None, console: Console) -> int:
+async def feeds(tools: Tools, action: str, url: str | None, console: Console) -> int:
     if action in ("add", "remove", "check") and not url:
         raise EvradarError(f"`evradar feeds {action}` needs a feed URL")
-    store = _store(settings)
-    now = time.time()
     if action == "list":
-        rows = store.run(store_feeds.all_feeds)
+        rows = tools.feeds()
         table = Table(title=f"{len(rows)} feeds")
         for column in ("feed", "status", "last poll", "items", "note"):
             table.add_column(column)
@@ -121,29 +124,33 @@ def feeds(settings: Settings, action: str, url: str | None, console: Console) ->
         return EXIT_OK
     assert url is not None
     if action == "add":
-        row = store.run(lambda c: store_feeds.add(c, store_feeds.WantedFeed(url), origin="cli", now=now))
+        row = tools.add_feed(url)
         console.print(f"Added {escape(row.url)}; `evradar run` polls it from now on.")
         return EXIT_OK
     if action == "remove":
-        removed = store.run(lambda c: store_feeds.remove(c, url))
+        removed = tools.remove_feed(url)
         console.print(f"Removed {escape(url)}." if removed else f"No feed {escape(url)} was stored.")
         return EXIT_OK if removed else EXIT_FAILED
-    return asyncio.run(_check(settings, store, url, console))
+    return await _check(tools, url, console)
 
 
-async def _check(settings: Settings, store: Store, url: str, console: Console) -> int:
-    """Fetch and parse a feed now, say what came back, and resume it if it was paused."""
-    p = settings.polling
-    async with Fetcher(user_agent=p.user_agent, total_timeout=p.total_timeout, max_bytes=p.max_body) as fetcher:
-        result = await fetcher.fetch(url)
-    if isinstance(result, FetchFailed):
-        console.print(f"[red]{escape(url)} could not be read:[/] {escape(result.reason)}")
-        return EXIT_FAILED
-    if isinstance(result, NotModified):
-        console.print(f"{escape(url)} answered 304 Not Modified.")
-        return EXIT_OK
-    assert isinstance(result, Fetched)
-    parsed = await asyncio.to_thread(parse_feed, result.body, url=result.final_url, headers=result.headers)
+async def _check(tools: Tools, url: str, console: Console) -> int:
+    """Fetch and parse a feed now, say what came back, and whether it was resumed."""
+    check = await tools.check_feed(url)
+    result = check.result
+    match result:
+        case FetchFailed():
+            console.print(f"[red]{escape(url)} could not be read:[/] {escape(result.reason)}")
+            return EXIT_FAILED
+        case NotModified():
+            console.print(f"{escape(url)} answered 304 Not Modified.")
+            return EXIT_OK
+        case Fetched():
+            pass
+        case _:
+            assert_never(result)
+    parsed = check.parsed
+    assert parsed is not None  # a read body is always parsed
     if parsed.problem:
         console.print(f"[red]{escape(url)}:[/] {escape(parsed.problem)}")
         return EXIT_FAILED
@@ -151,24 +158,21 @@ async def _check(settings: Settings, store: Store, url: str, console: Console) -
         f"{escape(url)} is a readable feed “{escape(parsed.title)}” with {len(parsed.items)} items."
         + (f" Note: {escape(parsed.warning)}" if parsed.warning else "")
     )
-    row = store.run(lambda c: store_feeds.by_url(c, url))
-    if row is not None and row.paused:
-        store.run(lambda c: store_feeds.resume(c, row.id))
+    if check.resumed:
         console.print("It was paused; it is resumed and will be polled again.")
     return EXIT_OK
 
 
-def destinations(settings: Settings, action: str, key: str | None, console: Console) -> int:
-    store = _store(settings)
+def destinations(tools: Tools, action: str, key: str | None, console: Console) -> int:
     if action == "resume":
         if not key:
             raise EvradarError(
                 "`evradar destinations resume` needs a destination, as `destinations list` shows it"
             )
-        store.run(lambda c: outbox.resume_destination(c, key))
+        tools.resume_destination(key)
         console.print(f"Resumed {escape(key)}; its queued alerts go out on the next delivery round.")
         return EXIT_OK
-    paused = store.run(outbox.paused_destinations)
+    paused = tools.paused_destinations()
     if not paused:
         console.print("No destination is paused.")
     for item in paused:

@@ -1,10 +1,11 @@
-"""The data that crosses evradar's boundaries: news items, companies and detections."""
+"""The data that crosses evradar's boundaries: news items, companies, detections, events and alerts."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Literal
 
 Kind = Literal["manufacturing", "joint_venture", "supply", "technology", "investment", "charging", "other"]
@@ -132,18 +133,74 @@ class Alert:
 
 @dataclass(frozen=True, slots=True)
 class Destination:
-    """Where alerts go: a channel by bot token, a webhook, or the console."""
+    """Where alerts go: a channel by bot token, a webhook, or a platform as a whole.
 
-    platform: str  # "slack", "discord" or "console"
+    ``key`` names it in the outbox: "<platform>:<channel>", "<platform>:webhook:<hash of the URL>"
+    (the URL is a credential and is never stored), or "<platform>". Each platform's adapter
+    reads keys of its own platform back into destinations (``bot.adapters``).
+    """
+
+    platform: str  # a name registered in bot.adapters.PLATFORMS
     channel: str = ""
     webhook_url: str = ""
 
     @property
     def key(self) -> str:
         if self.webhook_url:
-            digest = hashlib.sha256(self.webhook_url.encode()).hexdigest()[:16]
-            return f"{self.platform}:webhook:{digest}"
+            return f"{self.platform}:webhook:{webhook_digest(self.webhook_url)}"
         return f"{self.platform}:{self.channel}" if self.channel else self.platform
+
+
+def webhook_digest(url: str) -> str:
+    """How a webhook URL shows in a destination key: a short hash, never the URL itself."""
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+class DeliveryStatus(StrEnum):
+    """Where a queued post stands in the outbox."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    DEAD = "dead"  # its destination is gone from the configuration: it will never be sent
+
+
+@dataclass(frozen=True, slots=True)
+class EventFacts:
+    """What routing needs to know about an event."""
+
+    partners: tuple[str, ...]
+    kind: str
+    stage: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    """A stored partnership event as lookups and listings show it."""
+
+    id: int
+    partners: tuple[str, ...]
+    kind: str
+    stage: str
+    title: str
+    link: str
+    first_seen: datetime
+    last_seen: datetime
+    sources: tuple[tuple[str, str, str], ...]  # (title, link, source)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedUpdate:
+    """What should happen to a feed after a poll, decided before anything is written.
+
+    ``failures`` is the new count of failures in a row; ``pause`` says the feed stops being
+    polled (with ``reason``) until someone resumes it.
+    """
+
+    next_poll_at: float
+    failures: int = 0
+    pause: bool = False
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)

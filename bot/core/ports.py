@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from .models import Alert, Delivered, DeliveryFailed, Destination
+from .models import Alert, Delivered, DeliveryFailed, Destination, EventFacts
 
 if TYPE_CHECKING:
-    from ..chat.commands import Commands
-    from ..run.server import Server
+    from aiohttp import web
 
 
 class Notifier(Protocol):
-    """Posts alerts to one platform (Slack, Discord, the console)."""
+    """Posts alerts to one platform."""
 
     platform: str
 
     async def deliver(self, alert: Alert, destination: Destination) -> Delivered | DeliveryFailed: ...
 
     async def close(self) -> None: ...
+
+
+class ChooseDestinations(Protocol):
+    """Which destinations want an event (the router); called while the event is being stored."""
+
+    def __call__(self, facts: EventFacts) -> Sequence[Destination]: ...
 
 
 class Runner(Protocol):
@@ -40,19 +46,10 @@ class Leases(Protocol):
     async def close(self) -> None: ...
 
 
-class Platform(Protocol):
-    """A chat platform: how it posts alerts, and how its slash command reaches evradar.
+HttpHandler = Callable[["web.Request"], Awaitable["web.StreamResponse"]]
 
-    Built by a factory named in ``bot.adapters.PLATFORMS`` from the settings; the factory
-    returns None when the platform is not configured (no token, no webhook route).
-    """
 
-    name: str
-    notifier: Notifier
+class HttpRoutes(Protocol):
+    """evradar's HTTP server as an adapter sees it: a place to mount its signed endpoints."""
 
-    async def start(self, *, server: Server | None, commands: Commands, leases: Leases | None = None) -> None:
-        """Mount HTTP routes on ``server`` and/or open the platform's own connection (a connection only
-        one instance may hold, like Discord's gateway, waits for its lease)."""
-        ...
-
-    async def stop(self) -> None: ...
+    def add_post(self, path: str, handler: HttpHandler) -> None: ...

@@ -15,8 +15,7 @@ from .router import Router
 
 log = logging.getLogger("evradar.delivery")
 
-# Least seconds between two posts to one destination (Slack allows about one a second per channel).
-PACE = {"slack": 1.0, "discord": 0.5, "console": 0.0}
+DEFAULT_PACE = 1.0  # least seconds between two posts to one destination of a platform that names none
 MAX_BACKOFF = 3600.0
 
 
@@ -45,7 +44,7 @@ class Deliverer:
         notifiers: Mapping[str, Notifier],
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        pace: Mapping[str, float] = PACE,
+        pace: Mapping[str, float] | None = None,
         on_result: Callable[[str, bool, float], None] = lambda platform, ok, seconds: None,
     ) -> None:
         self.store = store
@@ -53,7 +52,7 @@ class Deliverer:
         self.notifiers = dict(notifiers)
         self.clock = clock
         self.sleep = sleep
-        self.pace = pace
+        self.pace = dict(pace or {})  # per platform, from each adapter (bot.adapters.pacing)
         self.on_result = on_result
         self._last_post: dict[str, float] = {}
         self._wake = asyncio.Event()
@@ -204,7 +203,7 @@ class Deliverer:
         )
 
     async def _keep_pace(self, destination: Destination) -> None:
-        gap = self.pace.get(destination.platform, 1.0)
+        gap = self.pace.get(destination.platform, DEFAULT_PACE)
         last = self._last_post.get(destination.key)
         if last is not None and gap > 0:
             wait = last + gap - self.clock()

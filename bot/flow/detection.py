@@ -12,8 +12,8 @@ from handlers.companies import companies_from_toml
 
 from ..core.errors import ConfigError
 from ..core.models import Company, Detection, Item
+from ..core.settings import DEFAULT_HANDLERS as DEFAULT_HANDLERS
 
-DEFAULT_HANDLERS = ("handlers.ev_partnership:EvPartnershipHandler",)
 _BUNDLED_CONFIG = Path(__file__).resolve().parents[2] / "config"
 
 

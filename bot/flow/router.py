@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from handlers.companies import CompanyIndex
 
-from ..core.models import Destination
-from ..store.events import EventFacts
+from ..core.models import Destination, EventFacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +36,17 @@ def canonical_companies(names: Iterable[str], index: CompanyIndex) -> frozenset[
 
 
 class Router:
-    """Picks destinations for an event; rules can be replaced while the bot runs."""
+    """Picks destinations for an event; rules can be replaced while the bot runs.
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
+    ``decode`` reads a stored destination key that no rule has (any more) back into a destination,
+    as the key's platform understands it (``bot.adapters.decode``); None drops its deliveries.
+    """
+
+    def __init__(
+        self, rules: Sequence[Rule], *, decode: Callable[[str], Destination | None] = lambda key: None
+    ) -> None:
         self.rules = tuple(rules)
+        self.decode = decode
 
     def __call__(self, facts: EventFacts) -> list[Destination]:
         chosen: dict[str, Destination] = {}
@@ -54,7 +60,4 @@ class Router:
         for rule in self.rules:
             if rule.destination.key == key:
                 return rule.destination
-        platform, _, channel = key.partition(":")
-        if channel and not channel.startswith("webhook:") and platform in ("slack", "discord"):
-            return Destination(platform, channel)  # a subscribed channel that has since been removed
-        return Destination("console") if key == "console" else None
+        return self.decode(key)  # e.g. a subscribed channel that has since been removed

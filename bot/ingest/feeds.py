@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import feedparser
 
+from ..core.links import normalise_link
 from ..core.models import Item
 
 MAX_TEXT = 200_000  # characters of text kept per item field; the rest is never read
@@ -28,7 +29,6 @@ _BLOCK_TAGS = frozenset(
 _SKIP_TAGS = frozenset(
     ["script", "style", "noscript", "iframe", "object", "embed", "svg", "math", "template", "head"]
 )
-_TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|cmpid|ncid|taid|yptr)$", re.IGNORECASE)
 # Bozo reasons that still leave a usable feed (reader treats these the same way).
 _SURVIVABLE = ("CharacterEncodingOverride", "NonXMLContentType", "CharacterEncodingUnknown")
 
@@ -87,19 +87,6 @@ def html_to_text(markup: str) -> str:
 def _tidy(text: str) -> str:
     lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)[:MAX_TEXT]
-
-
-def normalise_link(url: str) -> str:
-    """A link without tracking parameters, fragment or case differences in the host."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return url.strip()
-    query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
-    )
-    path = parts.path.rstrip("/") or "/"
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
 
 
 def item_identity(entry: Mapping[str, Any]) -> str:

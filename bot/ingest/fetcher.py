@@ -4,26 +4,35 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import os
-import re
 import ssl
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from http import HTTPStatus
 from types import MappingProxyType, TracebackType
 from typing import Self
-from urllib.parse import urljoin, urlsplit
-from urllib.request import url2pathname
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp.compression_utils import HAS_BROTLI
 from multidict import CIMultiDictProxy
 
-from .http_hints import http_date
+from ..core.settings import PollingSettings
 from .http_hints import parse_max_age as parse_max_age
 from .http_hints import parse_retry_after as parse_retry_after
+from .outcomes import (
+    REDIRECTS,
+    Fetched,
+    FetchFailed,
+    FetchResult,
+    NotModified,
+    http_failure,
+    os_cause,
+    read_file,
+    redirect_target,
+    too_big,
+    url_problem,
+)
 
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
@@ -32,52 +41,8 @@ ACCEPT = (
 # Only advertise brotli when aiohttp can decode it here; otherwise a br body would fail to decode.
 ACCEPT_ENCODING = "gzip, deflate, br" if HAS_BROTLI else "gzip, deflate"
 _CHUNK = 65536
-_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_DEFAULTS = PollingSettings()  # the defaults live in the settings, written once
 _PERMANENT_REDIRECTS = frozenset({301, 308})
-_GONE = frozenset({404, 410})
-_WEB_SCHEMES = ("http", "https")
-_EMPTY: Mapping[str, str] = MappingProxyType({})
-_PHRASES = {status.value: status.phrase for status in HTTPStatus}
-
-
-@dataclass(frozen=True, slots=True)
-class Fetched:
-    """A feed document that was read, with the validators and cache hints to store."""
-
-    url: str
-    final_url: str
-    status: int
-    body: bytes
-    headers: Mapping[str, str]
-    etag: str
-    last_modified: str
-    moved_to: str
-    max_age: float | None
-    elapsed: float
-
-
-@dataclass(frozen=True, slots=True)
-class NotModified:
-    """The server answered 304: the stored copy is still current."""
-
-    url: str
-    max_age: float | None
-    elapsed: float
-
-
-@dataclass(frozen=True, slots=True)
-class FetchFailed:
-    """The feed could not be read; `reason` is one sentence a user can act on."""
-
-    url: str
-    reason: str
-    status: int | None = None
-    retry_after: float | None = None
-    permanent: bool = False
-    elapsed: float = 0.0
-
-
-FetchResult = Fetched | NotModified | FetchFailed
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,59 +51,19 @@ class _Redirect:
     location: str
 
 
-def _size(count: int) -> str:
-    mib, kib = 1024 * 1024, 1024
-    if count >= mib:
-        return f"{count / mib:g} MB" if count % mib == 0 else f"{count / mib:.1f} MB"
-    return f"{count / kib:g} KB" if count >= kib else f"{count} bytes"
-
-
-def _too_big(url: str, *, max_bytes: int, status: int | None, how: str = "was not read") -> FetchFailed:
-    reason = f"the response was larger than {_size(max_bytes)} and {how}; the feed is too big or not a feed."
-    return FetchFailed(url, reason=reason, status=status)
-
-
-def _http_advice(status: int) -> str:
-    if status == 410:
-        return "the site says the feed is gone for good, so remove it."
-    if status in (401, 403):
-        return "the site refuses access; check the URL or whether the feed needs a login."
-    if status == 429:
-        return "the site is rate-limiting requests, so poll it less often."
-    if status >= 500:
-        return "the site has a server problem, so try again later."
-    if status in _REDIRECTS:
-        return "the redirect has no Location header, so find the feed's new URL in a browser."
-    return "check the URL."
-
-
-def _os_cause(error: BaseException) -> str:
-    named = (
-        (ConnectionRefusedError, "connection refused"),
-        (ConnectionResetError, "connection reset by the server"),
-        (ConnectionAbortedError, "connection aborted"),
-    )
-    for kind, text in named:
-        if isinstance(error, kind):
-            return text
-    text = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-    text = re.sub(r"\s*\(_ssl\.c:\d+\)", "", text).strip().rstrip(".")
-    return text or type(error).__name__
-
-
 class Fetcher:
     """Fetches feed URLs through one shared session, with global and per-host caps, timeouts and size caps."""
 
     def __init__(
         self,
         *,
-        user_agent: str,
-        connect_timeout: float = 10.0,
-        read_timeout: float = 20.0,
-        total_timeout: float = 30.0,
-        max_bytes: int = 10 * 1024 * 1024,
-        per_host: int = 2,
-        concurrency: int = 20,
+        user_agent: str = _DEFAULTS.user_agent,
+        connect_timeout: float = _DEFAULTS.connect_timeout,
+        read_timeout: float = _DEFAULTS.read_timeout,
+        total_timeout: float = _DEFAULTS.total_timeout,
+        max_bytes: int = _DEFAULTS.max_body,
+        per_host: int = _DEFAULTS.per_host,
+        concurrency: int = _DEFAULTS.concurrency,
         max_redirects: int = 5,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -154,6 +79,19 @@ class Fetcher:
         self._limit = asyncio.Semaphore(concurrency)
         self._host_limits: dict[str, asyncio.Semaphore] = {}
         self._session: aiohttp.ClientSession | None = None
+
+    @classmethod
+    def from_settings(cls, polling: PollingSettings) -> Fetcher:
+        """The fetcher `evradar run` polls with; `feeds check` uses the same one, so both see the same limits."""
+        return cls(
+            user_agent=polling.user_agent,
+            connect_timeout=polling.connect_timeout,
+            read_timeout=polling.read_timeout,
+            total_timeout=polling.total_timeout,
+            max_bytes=polling.max_body,
+            per_host=polling.per_host,
+            concurrency=polling.concurrency,
+        )
 
     async def __aenter__(self) -> Self:
         return self
@@ -180,11 +118,11 @@ class Fetcher:
         return dataclasses.replace(result, elapsed=self._clock() - start)
 
     async def _fetch(self, url: str, *, etag: str, last_modified: str) -> FetchResult:
-        problem = _url_problem(url)
+        problem = url_problem(url)
         if problem is not None:
             return FetchFailed(url, reason=problem)
         if urlsplit(url).scheme.lower() == "file":
-            return await asyncio.to_thread(_read_file, url, max_bytes=self._max_bytes)
+            return await asyncio.to_thread(read_file, url, max_bytes=self._max_bytes)
         headers = {"If-None-Match": etag, "If-Modified-Since": last_modified}
         return await self._follow(url, {name: value for name, value in headers.items() if value})
 
@@ -199,7 +137,7 @@ class Fetcher:
                 return dataclasses.replace(outcome, moved_to=current if moved else "")
             if not isinstance(outcome, _Redirect):
                 return outcome
-            target, problem = _redirect_target(current, outcome.location, seen)
+            target, problem = redirect_target(current, outcome.location, seen)
             if problem is not None:
                 return FetchFailed(url, reason=problem, status=outcome.status)
             permanent = permanent and outcome.status in _PERMANENT_REDIRECTS
@@ -243,17 +181,17 @@ class Fetcher:
         status = response.status
         if status == 304:
             return NotModified(asked, max_age=parse_max_age(headers, now), elapsed=0.0)
-        if status in _REDIRECTS and headers.get("location"):
+        if status in REDIRECTS and headers.get("location"):
             return _Redirect(status, headers["location"])
         if not 200 <= status < 300:
-            return _http_failure(asked, current, response, headers, now)
+            return http_failure(asked, current, response, headers, now)
         if response.content_length is not None and response.content_length > self._max_bytes:
             response.close()  # drop the connection rather than drain a body we will not use
-            return _too_big(asked, max_bytes=self._max_bytes, status=status)
+            return too_big(asked, max_bytes=self._max_bytes, status=status)
         body = await self._read_body(response)
         if body is None:
             response.close()
-            return _too_big(
+            return too_big(
                 asked, max_bytes=self._max_bytes, status=status, how="reading stopped there (after decompression)"
             )
         return Fetched(
@@ -306,10 +244,10 @@ class Fetcher:
         seconds = {"connect": self._connect_timeout, "read": self._read_timeout, "total": self._total_timeout}
         for kind, template in _NETWORK_REASONS:
             if isinstance(error, kind):
-                cause = _os_cause(getattr(error, "os_error", None) or error)
+                cause = os_cause(getattr(error, "os_error", None) or error)
                 values = {name: f"{value:g}" for name, value in seconds.items()}
                 return template.format(host=host, cause=cause, **values)
-        return f"the request to {host} failed: {_os_cause(error)}."
+        return f"the request to {host} failed: {os_cause(error)}."
 
 
 # Most specific first: many aiohttp errors are also OSError or TimeoutError.
@@ -338,93 +276,3 @@ def _lower_headers(headers: CIMultiDictProxy[str]) -> dict[str, str]:
         key = name.lower()
         lower[key] = f"{lower[key]}, {value}" if key in lower else value
     return lower
-
-
-def _http_failure(
-    asked: str, current: str, response: aiohttp.ClientResponse, headers: Mapping[str, str], now: datetime
-) -> FetchFailed:
-    status = response.status
-    phrase = response.reason or _PHRASES.get(status, "")
-    said = f"HTTP {status} {phrase}" if phrase else f"HTTP {status}"
-    retry_after = headers.get("retry-after")
-    base = http_date(headers.get("date", "")) or now
-    return FetchFailed(
-        asked,
-        reason=f"{current} returned {said}; {_http_advice(status)}",
-        status=status,
-        retry_after=None if retry_after is None else parse_retry_after(retry_after, base),
-        permanent=status in _GONE,
-    )
-
-
-def _url_problem(url: str) -> str | None:
-    """Why `url` cannot be fetched at all, or None."""
-    try:
-        parts = urlsplit(url)
-        _ = parts.port  # raises ValueError for a port that is not a number in range
-    except ValueError as error:
-        return f'"{url}" is not a valid URL ({error}); check it for typos.'
-    scheme = parts.scheme.lower()
-    if not scheme:
-        return f'"{url}" is not a valid feed URL; it should start with https://, http:// or file://.'
-    if scheme == "file":
-        return None
-    if scheme not in _WEB_SCHEMES:
-        return f'the URL {url} uses "{scheme}:", which cannot be fetched; use an http, https or file URL.'
-    if not parts.hostname:
-        return f'"{url}" is not a valid URL: it has no host name; check it for typos.'
-    return None
-
-
-def _redirect_target(current: str, location: str, seen: list[str]) -> tuple[str, str | None]:
-    """The absolute URL a Location header points at, and why it cannot be followed (or None)."""
-    try:
-        target = urljoin(current, location)
-        scheme = urlsplit(target).scheme.lower()
-    except ValueError:
-        return location, f'{current} redirected to "{location}", which is not a valid URL; fix the feed URL.'
-    return target, _redirect_problem(current, target, scheme=scheme, seen=seen)
-
-
-def _redirect_problem(current: str, target: str, *, scheme: str, seen: list[str]) -> str | None:
-    if scheme not in _WEB_SCHEMES:
-        return f"{current} redirected to {target}, which is not an http or https URL; fix the feed URL."
-    if _url_problem(target) is not None:
-        return f'{current} redirected to "{target}", which is not a valid URL; fix the feed URL.'
-    if target in seen:
-        chain = " -> ".join([*seen, target])
-        return f"the URL redirects in a loop ({chain}); open it in a browser to find the feed's real URL."
-    return None
-
-
-def _read_file(url: str, *, max_bytes: int) -> FetchResult:
-    """Read a file: URL from disk (blocking, so callers run it in a thread), obeying max_bytes."""
-    parts = urlsplit(url)
-    path = url2pathname(parts.path)
-    if parts.netloc not in ("", "localhost") or not os.path.isabs(path):
-        return FetchFailed(url, reason=f"{url} is not a local file URL; write it as file:///absolute/path.xml.")
-    try:
-        if os.stat(path).st_size > max_bytes:
-            return _too_big(url, max_bytes=max_bytes, status=None)
-        with open(path, "rb") as handle:
-            body = handle.read(max_bytes + 1)  # +1 notices a file that grew after the stat
-    except FileNotFoundError:
-        return FetchFailed(url, reason=f"the file {path} does not exist.", permanent=True)
-    except IsADirectoryError:
-        return FetchFailed(url, reason=f"{path} is a directory, not a feed file.", permanent=True)
-    except OSError as error:
-        return FetchFailed(url, reason=f"the file {path} could not be read: {_os_cause(error)}.")
-    if len(body) > max_bytes:
-        return _too_big(url, max_bytes=max_bytes, status=None, how="was not read past that point")
-    return Fetched(
-        url=url,
-        final_url=url,
-        status=200,
-        body=body,
-        headers=_EMPTY,
-        etag="",
-        last_modified="",
-        moved_to="",
-        max_age=None,
-        elapsed=0.0,
-    )

@@ -19,20 +19,19 @@ import contextlib
 import hashlib
 import logging
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import procrastinate
 import psycopg
 from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
 from procrastinate.jobs import Status
-from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 
 from ..core.settings import ClusterSettings
 from ..flow.delivery import Deliverer
 from ..flow.pipeline import Pipeline, PollReport
-from ..store import Store, outbox
+from ..store import Store, jobs, outbox
 from ..store import feeds as store_feeds
 
 log = logging.getLogger("evradar.cluster")
@@ -41,7 +40,6 @@ POLL, DELIVER, TICK = "evradar.poll", "evradar.deliver", "evradar.tick"
 HEARTBEAT = 2.0  # seconds between a worker's heartbeats
 DEAD_AFTER = 10.0  # seconds without a heartbeat before an instance's jobs are handed to others
 BATCH = 500  # jobs deferred in one statement
-_SCHEMA_LOCK = 0x65767261  # advisory lock key while the job tables are created ("evra")
 
 
 def libpq_url(storage_url: str) -> str:
@@ -61,8 +59,8 @@ class Cluster:
         pipeline: Pipeline,
         deliverer: Deliverer,
         clock: Callable[[], float],
+        grace: float,
         on_report: Callable[[PollReport], None] = lambda r: None,
-        grace: float = 8.0,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -82,7 +80,10 @@ class Cluster:
     def _register(self) -> None:
         @self.app.task(name=POLL, queue="polls")
         async def poll(feed_id: int) -> None:
-            self.on_report(await self.pipeline.poll(feed_id, only_if_due=True))
+            report = await self.pipeline.poll(feed_id, only_if_due=True)
+            self.on_report(report)
+            if report.queued:  # hand out their deliveries now rather than at the next tick
+                self.kick()
 
         @self.app.task(name=DELIVER, queue="deliveries")
         async def deliver(destination: str) -> None:
@@ -102,13 +103,13 @@ class Cluster:
         await self.recover_stalled()
         now = self.clock()
         feeds = await asyncio.to_thread(self.store.run, lambda c: store_feeds.due_ids(c, now=now))
-        await self._defer_each(self._poll, "feed_id", feeds, "poll")
+        await self._defer_each(self._poll, "feed_id", {str(f): f for f in feeds}, "poll")
         await self.hand_out_deliveries()
 
     async def hand_out_deliveries(self) -> None:
         now = self.clock()
         keys = await asyncio.to_thread(self.store.run, lambda c: outbox.due_destinations(c, now=now))
-        await self._defer_each(self._deliver, "destination", keys, "deliver")
+        await self._defer_each(self._deliver, "destination", {k: k for k in keys}, "deliver")
 
     def kick(self) -> None:
         """New alerts were queued by a poll on this instance: hand out their deliveries now, not at the tick."""
@@ -116,10 +117,11 @@ class Cluster:
         self._kicks.add(task)
         task.add_done_callback(self._kicks.discard)
 
-    async def _defer_each(self, task: Any, arg: str, values: set[Any], prefix: str) -> None:
-        """One job per value not queued yet, each with its own lock and queueing lock, in batches."""
-        waiting = await asyncio.to_thread(self.store.run, lambda c: _queued(c, task.name, arg))
-        todo = sorted(values - waiting)
+    async def _defer_each(self, task: Any, arg: str, values: Mapping[str, int | str], prefix: str) -> None:
+        """One job per value not queued yet (``values`` by their text, as the queue stores them), each
+        with its own lock and queueing lock, in batches."""
+        waiting = await asyncio.to_thread(self.store.run, lambda c: jobs.waiting(c, task.name, arg))
+        todo = [values[text] for text in sorted(values.keys() - waiting)]
         for start in range(0, len(todo), BATCH):
             jobs = [
                 task.configure(lock=f"{prefix}:{v}", queueing_lock=f"{prefix}:{v}").make_new_job(**{arg: v})
@@ -150,8 +152,7 @@ class Cluster:
     # -- running ------------------------------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
-        await asyncio.to_thread(self.store.run, _job_tables(self.app))
-        self.pipeline.on_queued = self.kick
+        await asyncio.to_thread(self.store.run, jobs.create_job_tables(self.app.schema_manager.get_schema()))
         async with self.app.open_async():
             worker = asyncio.create_task(
                 self.app.run_worker_async(
@@ -177,27 +178,6 @@ class Cluster:
                 await worker
             for task in list(self._kicks):
                 task.cancel()
-
-
-def _job_tables(app: procrastinate.App) -> Callable[[Connection], None]:
-    """procrastinate's tables, created once by whichever instance starts first."""
-
-    def create(conn: Connection) -> None:
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
-        if conn.execute(text("SELECT to_regclass('procrastinate_jobs')")).scalar() is None:
-            # Straight to the driver: the schema's own % signs are not parameters.
-            conn.connection.driver_connection.execute(app.schema_manager.get_schema())  # type: ignore[union-attr]
-
-    return create
-
-
-def _queued(conn: Connection, task_name: str, arg: str) -> set[Any]:
-    """The argument of every job of ``task_name`` waiting to run."""
-    rows = conn.execute(
-        text("SELECT args ->> :arg FROM procrastinate_jobs WHERE task_name = :task AND status = 'todo'"),
-        {"arg": arg, "task": task_name},
-    )
-    return {int(v) if arg == "feed_id" else v for (v,) in rows}
 
 
 class Leases:

@@ -11,9 +11,8 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from ..core.errors import StoreError
 from ..flow.delivery import Deliverer
-from ..flow.pipeline import Pipeline, PollReport
+from ..flow.pipeline import Pipeline, PollReport, isolated
 from ..store.feeds import FeedRow
 
 log = logging.getLogger("evradar.scheduler")
@@ -39,12 +38,14 @@ class FeedScheduler:
         jitter: float,
         clock: Callable[[], float] = time.time,
         on_report: Callable[[PollReport], None] = lambda r: None,
+        on_queued: Callable[[], None] = lambda: None,
     ):
         self.pipeline = pipeline
         self.interval = interval
         self.jitter = jitter
         self.clock = clock
         self.on_report = on_report
+        self.on_queued = on_queued  # new alerts wait in the outbox: deliver now, not at the next tick
         self.scheduler = AsyncIOScheduler(timezone=UTC)
 
     def start(self, feeds: list[FeedRow]) -> None:
@@ -73,17 +74,15 @@ class FeedScheduler:
 
     async def _poll(self, feed_id: int, url: str) -> None:
         try:
-            report = await self.pipeline.poll(feed_id)
+            report = await isolated(self.pipeline.poll(feed_id), label=url)
         except asyncio.CancelledError:  # shutting down: nothing of this poll was kept, the next start redoes it
             log.info("Polling %s was abandoned on shutdown; it is polled again on the next start.", url)
             return
-        except StoreError as exc:  # the database said no (full, locked): nothing of this poll was kept
-            log.error("%s was not polled: %s It will be polled again later.", url, exc)
-            return
-        except Exception:  # isolation point: one feed's surprise must not stop the others
-            log.exception("Polling %s failed unexpectedly; it will be polled again later.", url)
-            return
+        if report.raised:
+            return  # logged already; the feed keeps its place in the schedule
         self.on_report(report)
+        if report.queued:
+            self.on_queued()
         job = self.scheduler.get_job(_job_id(feed_id))
         if job is None:
             return

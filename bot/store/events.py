@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from ..core.models import Destination, Detection, Item
-from ..ingest.feeds import normalise_link
+from ..core.links import normalise_link
+from ..core.models import DeliveryStatus, Detection, EventFacts, Item
+from ..core.ports import ChooseDestinations
 from .database import take_turns
 from .schema import deliveries, detections, event_companies, events, seen_items, sources
 
@@ -36,24 +37,11 @@ class Found:
 
 
 @dataclass(frozen=True, slots=True)
-class EventFacts:
-    """What routing needs to know about an event."""
-
-    partners: tuple[str, ...]
-    kind: str
-    stage: str
-    score: float
-
-
-@dataclass(frozen=True, slots=True)
 class Ingested:
     new_items: int
     new_events: tuple[int, ...]
     updated_events: tuple[int, ...]
     queued: int
-
-
-Router = Callable[[EventFacts], Sequence[Destination]]
 
 
 def item_key(identity: str) -> str:
@@ -81,7 +69,9 @@ def insert_ignoring_duplicates(conn: Connection, table: Table, rows: list[dict[s
         conn.execute(sqlite_insert(table).on_conflict_do_nothing(), rows)
 
 
-def ingest(conn: Connection, feed_id: int, found: Sequence[Found], *, now: float, route: Router) -> Ingested:
+def ingest(
+    conn: Connection, feed_id: int, found: Sequence[Found], *, now: float, route: ChooseDestinations
+) -> Ingested:
     """Record a poll's new items, their detections, the events they make and the deliveries due."""
     insert_ignoring_duplicates(
         conn, seen_items, [{"feed_id": feed_id, "key": f.key, "seen_at": now} for f in found]
@@ -214,7 +204,9 @@ def _record_detection(conn: Connection, feed_id: int, entry: Found, event_id: in
     )
 
 
-def _queue_first(conn: Connection, event_id: int, detection: Detection, *, now: float, route: Router) -> int:
+def _queue_first(
+    conn: Connection, event_id: int, detection: Detection, *, now: float, route: ChooseDestinations
+) -> int:
     facts = EventFacts(detection.partners, detection.kind, detection.stage, detection.score)
     targets = {d.key: d for d in route(facts)}
     rows = [_delivery(event_id, 1, key, detection.stage, "", now) for key in targets]
@@ -228,7 +220,9 @@ def _queue_update(conn: Connection, event_id: int, *, now: float) -> int:
     first = (
         conn.execute(
             select(deliveries.c.destination).where(
-                deliveries.c.event_id == event_id, deliveries.c.version == 1, deliveries.c.status != "dead"
+                deliveries.c.event_id == event_id,
+                deliveries.c.version == 1,
+                deliveries.c.status != DeliveryStatus.DEAD,
             )
         )
         .scalars()
@@ -256,7 +250,7 @@ def _delivery(
         "destination": destination,
         "stage": stage,
         "previous_stage": previous if previous != stage else "",
-        "status": "pending",
+        "status": DeliveryStatus.PENDING.value,
         "attempts": 0,
         "next_attempt_at": now,
         "last_error": "",

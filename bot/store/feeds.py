@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, insert, or_, select, update
 
+from ..core.models import FeedUpdate
 from .database import take_turns
 from .schema import feeds
 
@@ -128,7 +129,7 @@ def record_ok(
     feed_id: int,
     *,
     now: float,
-    next_poll_at: float,
+    update_: FeedUpdate,
     etag: str,
     last_modified: str,
     title: str,
@@ -138,7 +139,7 @@ def record_ok(
     values: dict[str, object] = {
         "last_polled_at": now,
         "last_ok_at": now,
-        "next_poll_at": next_poll_at,
+        "next_poll_at": update_.next_poll_at,
         "last_status": "ok",
         "last_error": "",
         "failures": 0,
@@ -154,14 +155,14 @@ def record_ok(
     conn.execute(update(feeds).where(feeds.c.id == feed_id).values(**values))
 
 
-def record_not_modified(conn: Connection, feed_id: int, *, now: float, next_poll_at: float) -> None:
+def record_not_modified(conn: Connection, feed_id: int, *, now: float, update_: FeedUpdate) -> None:
     conn.execute(
         update(feeds)
         .where(feeds.c.id == feed_id)
         .values(
             last_polled_at=now,
             last_ok_at=now,
-            next_poll_at=next_poll_at,
+            next_poll_at=update_.next_poll_at,
             last_status="not_modified",
             last_error="",
             failures=0,
@@ -169,29 +170,18 @@ def record_not_modified(conn: Connection, feed_id: int, *, now: float, next_poll
     )
 
 
-def record_failure(
-    conn: Connection, feed_id: int, *, now: float, error: str, next_poll_at: float, pause_after: int
-) -> FeedRow:
-    """Count a failure; the ``pause_after``-th failure in a row pauses the feed."""
-    conn.execute(
-        update(feeds)
-        .where(feeds.c.id == feed_id)
-        .values(
-            last_polled_at=now,
-            next_poll_at=next_poll_at,
-            last_status="failed",
-            last_error=error[:2000],
-            failures=feeds.c.failures + 1,
-        )
-    )
-    row = get(conn, feed_id)
-    assert row is not None
-    if row.failures >= pause_after and not row.paused:
-        reason = f"failed {row.failures} times in a row; last error: {error}"
-        conn.execute(update(feeds).where(feeds.c.id == feed_id).values(paused=True, paused_reason=reason[:2000]))
-        row = get(conn, feed_id)
-        assert row is not None
-    return row
+def record_failure(conn: Connection, feed_id: int, *, now: float, error: str, update_: FeedUpdate) -> None:
+    """Record a failed poll as the decider saw it: the count in a row, the next try, and maybe a pause."""
+    values: dict[str, object] = {
+        "last_polled_at": now,
+        "next_poll_at": update_.next_poll_at,
+        "last_status": "failed",
+        "last_error": error[:2000],
+        "failures": update_.failures,
+    }
+    if update_.pause:
+        values.update(paused=True, paused_reason=update_.reason[:2000])
+    conn.execute(update(feeds).where(feeds.c.id == feed_id).values(**values))
 
 
 def resume(conn: Connection, feed_id: int) -> None:

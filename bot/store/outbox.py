@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, func, select, update
 
-from ..core.models import Alert, Source
+from ..core.models import Alert, DeliveryStatus, Source
 from .schema import deliveries, destinations, events, sources
 
 
@@ -39,7 +39,9 @@ def due(conn: Connection, *, now: float, limit: int = 200, destination: str | No
     for the same destination is still pending (so a channel gets its alerts in order).
     """
     paused = select(destinations.c.key).where(destinations.c.paused.is_(True))
-    query = select(deliveries).where(deliveries.c.status == "pending", deliveries.c.destination.not_in(paused))
+    query = select(deliveries).where(
+        deliveries.c.status == DeliveryStatus.PENDING, deliveries.c.destination.not_in(paused)
+    )
     if destination is not None:
         query = query.where(deliveries.c.destination == destination)
     rows = conn.execute(query.order_by(deliveries.c.id).limit(limit * 5)).mappings()
@@ -72,7 +74,7 @@ def due_destinations(conn: Connection, *, now: float) -> set[str]:
     paused = select(destinations.c.key).where(destinations.c.paused.is_(True))
     first = (
         select(deliveries.c.destination, func.min(deliveries.c.id).label("first"))
-        .where(deliveries.c.status == "pending", deliveries.c.destination.not_in(paused))
+        .where(deliveries.c.status == DeliveryStatus.PENDING, deliveries.c.destination.not_in(paused))
         .group_by(deliveries.c.destination)
         .subquery()
     )
@@ -95,7 +97,7 @@ def next_due(conn: Connection) -> float | None:
     paused = select(destinations.c.key).where(destinations.c.paused.is_(True))
     value = conn.execute(
         select(func.min(deliveries.c.next_attempt_at)).where(
-            deliveries.c.status == "pending", deliveries.c.destination.not_in(paused)
+            deliveries.c.status == DeliveryStatus.PENDING, deliveries.c.destination.not_in(paused)
         )
     ).scalar()
     return float(value) if value is not None else None
@@ -153,7 +155,7 @@ def waiting_for_first(conn: Connection, pending: Pending) -> bool:
             deliveries.c.version == 1,
         )
     ).scalar()
-    return status == "pending"
+    return status == DeliveryStatus.PENDING
 
 
 def mark_sending(conn: Connection, delivery_id: int, *, now: float) -> None:
@@ -163,7 +165,7 @@ def mark_sending(conn: Connection, delivery_id: int, *, now: float) -> None:
 
 def interrupted(conn: Connection, destination: str | None = None) -> int:
     """Deliveries a crash cut off mid-post (they may have arrived); they are sent again, and forgotten here."""
-    cut_off = (deliveries.c.status == "pending") & deliveries.c.sending_at.is_not(None)
+    cut_off = (deliveries.c.status == DeliveryStatus.PENDING) & deliveries.c.sending_at.is_not(None)
     if destination is not None:
         cut_off = cut_off & (deliveries.c.destination == destination)
     found = conn.execute(select(func.count()).select_from(deliveries).where(cut_off)).scalar_one()
@@ -176,7 +178,7 @@ def mark_sent(conn: Connection, delivery_id: int, *, now: float, reference: str,
         update(deliveries)
         .where(deliveries.c.id == delivery_id)
         .values(
-            status="sent",
+            status=DeliveryStatus.SENT.value,
             sent_at=now,
             sending_at=None,
             reference=reference[:1000],
@@ -200,7 +202,9 @@ def mark_failed(conn: Connection, delivery_id: int, *, now: float, retry_at: flo
 def mark_dead(conn: Connection, delivery_id: int, *, error: str) -> None:
     """A delivery that can never be made (its destination no longer exists in the configuration)."""
     conn.execute(
-        update(deliveries).where(deliveries.c.id == delivery_id).values(status="dead", last_error=error[:2000])
+        update(deliveries)
+        .where(deliveries.c.id == delivery_id)
+        .values(status=DeliveryStatus.DEAD.value, last_error=error[:2000])
     )
 
 
@@ -229,17 +233,24 @@ def _touch_destination(conn: Connection, key: str, **values: object) -> None:
     conn.execute(destinations.insert().values(**row))
 
 
-def counts(conn: Connection, *, since: float) -> dict[str, int]:
+@dataclass(frozen=True, slots=True)
+class Counts:
+    sent: int  # since the time asked about
+    pending: int
+    dead: int
+
+
+def counts(conn: Connection, *, since: float) -> Counts:
     """Deliveries sent since a time, and those pending or given up, for status pages and metrics."""
     sent = conn.execute(
         select(func.count())
         .select_from(deliveries)
-        .where(deliveries.c.status == "sent", deliveries.c.sent_at >= since)
+        .where(deliveries.c.status == DeliveryStatus.SENT, deliveries.c.sent_at >= since)
     ).scalar_one()
     pending = conn.execute(
-        select(func.count()).select_from(deliveries).where(deliveries.c.status == "pending")
+        select(func.count()).select_from(deliveries).where(deliveries.c.status == DeliveryStatus.PENDING)
     ).scalar_one()
     dead = conn.execute(
-        select(func.count()).select_from(deliveries).where(deliveries.c.status == "dead")
+        select(func.count()).select_from(deliveries).where(deliveries.c.status == DeliveryStatus.DEAD)
     ).scalar_one()
-    return {"sent": int(sent), "pending": int(pending), "dead": int(dead)}
+    return Counts(sent=int(sent), pending=int(pending), dead=int(dead))

@@ -7,24 +7,9 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
+from ...core.labels import headline, stage_label
 from ...core.models import Alert, Delivered, DeliveryFailed, Destination
-
-KIND_LABELS = {
-    "manufacturing": "contract manufacturing",
-    "joint_venture": "joint venture",
-    "supply": "supply deal",
-    "technology": "technology deal",
-    "investment": "investment",
-    "charging": "charging deal",
-    "other": "partnership",
-}
-STAGE_LABELS = {"talks": "in talks", "announced": "announced", "ended": "ended"}
-
-
-def headline(alert: Alert) -> str:
-    """ "Xiaomi × Great Wall Motor: contract manufacturing, in talks" """
-    partners = " × ".join(alert.partners)
-    return f"{partners}: {KIND_LABELS.get(alert.kind, alert.kind)}, {STAGE_LABELS.get(alert.stage, alert.stage)}"
+from ...core.ports import Notifier
 
 
 class ConsoleNotifier:
@@ -38,9 +23,9 @@ class ConsoleNotifier:
     async def deliver(self, alert: Alert, destination: Destination) -> Delivered | DeliveryFailed:
         body = Text()
         if alert.is_update:
-            moved = f" (was {STAGE_LABELS[alert.previous_stage]})" if alert.previous_stage else ""
+            moved = f" (was {stage_label(alert.previous_stage)})" if alert.previous_stage else ""
             body.append(
-                f"Update: now {STAGE_LABELS.get(alert.stage, alert.stage)}{moved}, {len(alert.sources)} sources\n",
+                f"Update: now {stage_label(alert.stage)}{moved}, {len(alert.sources)} sources\n",
                 style="bold",
             )
         body.append(f"“{alert.evidence}”\n", style="italic")
@@ -55,4 +40,19 @@ class ConsoleNotifier:
         return Delivered(reference=f"console:{alert.event_id}")
 
     async def close(self) -> None:
+        return None
+
+
+class ConsolePlatform:
+    """The console as a platform: it posts by printing and answers no commands."""
+
+    name = "console"
+
+    def __init__(self, console: Console) -> None:
+        self.notifier: Notifier = ConsoleNotifier(console)
+
+    async def start(self, *, server: object, commands: object, leases: object = None) -> None:
+        return None
+
+    async def stop(self) -> None:
         return None

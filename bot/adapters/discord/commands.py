@@ -20,6 +20,7 @@ from ...chat.commands import SUBCOMMANDS, Answer, Commands, Request, split
 from ...core.errors import ConfigError, EvradarError
 from ...core.settings import Settings
 from .render import NO_MENTIONS, render_answer, render_failure
+from .settings import DiscordSettings
 
 log = logging.getLogger("evradar.discord")
 
@@ -247,7 +248,7 @@ async def _failure() -> discord.Embed:
 async def sync_commands(settings: Settings, *, guild_id: int | None) -> str:
     """Register `/evradar` with Discord, globally or in one guild; a sentence says what went where."""
     token, application_id = _credentials(settings)
-    use_api_url(settings.discord.api_url)
+    use_api_url(settings.section("discord", DiscordSettings).api_url)
     client = new_client(application_id=int(application_id))
     guild = discord.Object(id=guild_id) if guild_id else None
     try:
@@ -284,14 +285,13 @@ _GLOBALLY = "globally, for every server the bot is in (Discord may take a few mi
 
 def _credentials(settings: Settings) -> tuple[str, str]:
     """The bot token and application id that registering needs, or a ConfigError saying which is missing."""
-    secret = settings.secrets.discord_bot_token
-    token = secret.get_secret_value().strip() if secret is not None else ""
+    token = (settings.secret("discord_bot_token") or "").strip()
     if not token:
         raise ConfigError(
             "DISCORD_BOT_TOKEN is not set; copy the bot token from the Developer Portal (Bot → Reset "
             "Token) into the environment and run `evradar discord sync` again."
         )
-    application_id = settings.discord.application_id.strip()
+    application_id = settings.section("discord", DiscordSettings).application_id.strip()
     if not (application_id.isascii() and application_id.isdigit()):
         raise ConfigError(
             "[discord] application_id is not set; copy the Application ID from the Developer "

@@ -12,20 +12,20 @@ from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 import discord
-from pydantic import SecretStr
 
 from ...core.errors import ConfigError
 from ...core.models import Alert, Delivered, DeliveryFailed, Destination
-from ...core.ports import Leases, Notifier, Platform
+from ...core.ports import HttpRoutes, Leases, Notifier
 from ...core.settings import Settings
+from ..plugin import Platform
 from .commands import CommandRunner, build_tree, new_client, use_api_url
 from .commands import sync_commands as sync_commands
 from .interactions import InteractionsEndpoint
 from .render import NO_MENTIONS, render_alert, render_update_note, thread_name
+from .settings import DiscordSettings
 
 if TYPE_CHECKING:
     from ...chat.commands import Commands
-    from ...run.server import Server
 
 log = logging.getLogger("evradar.discord")
 
@@ -305,17 +305,17 @@ class DiscordPlatform:
     name = "discord"
 
     def __init__(self, settings: Settings, *, token: str | None, public_key: str | None) -> None:
-        self.settings = settings
+        self.discord = settings.section("discord", DiscordSettings)
         self._token = token
         self._public_key = public_key
-        self._connections = _Connections(token=token, timeout=settings.discord.timeout)
-        self.notifier: Notifier = DiscordNotifier(self._connections, timeout=settings.discord.timeout)
+        self._connections = _Connections(token=token, timeout=self.discord.timeout)
+        self.notifier: Notifier = DiscordNotifier(self._connections, timeout=self.discord.timeout)
         self.endpoint: InteractionsEndpoint | None = None
         self.gateway: discord.Client | None = None
         self._gateway_task: asyncio.Task[None] | None = None
 
-    async def start(self, *, server: Server | None, commands: Commands, leases: Leases | None = None) -> None:
-        runner = CommandRunner(commands, admins=self.settings.discord.admins)
+    async def start(self, *, server: HttpRoutes | None, commands: Commands, leases: Leases | None = None) -> None:
+        runner = CommandRunner(commands, admins=self.discord.admins)
         if self._public_key and server is None:
             log.warning(
                 "DISCORD_PUBLIC_KEY is set but the HTTP server is off; set [server] enabled = true so "
@@ -326,7 +326,7 @@ class DiscordPlatform:
             self.endpoint = InteractionsEndpoint(
                 runner,
                 public_key=self._public_key,
-                api_url=self.settings.discord.api_url,
+                api_url=self.discord.api_url,
                 session=self._connections.session,
             )
             server.add_post(INTERACTIONS_PATH, self.endpoint.handle)
@@ -368,8 +368,8 @@ class DiscordPlatform:
 
 def build(settings: Settings) -> Platform | None:
     """The Discord platform when a token, a public key or a discord route is configured; else None."""
-    token = _secret(settings.secrets.discord_bot_token)
-    public_key = _secret(settings.secrets.discord_public_key)
+    token = _secret(settings, "discord_bot_token")
+    public_key = _secret(settings, "discord_public_key")
     if not (token or public_key or any(r.platform == "discord" for r in settings.routes)):
         return None
     if public_key and not _HEX_KEY.fullmatch(public_key):
@@ -377,9 +377,9 @@ def build(settings: Settings) -> Platform | None:
             "DISCORD_PUBLIC_KEY is not a Discord public key; copy the 64 hexadecimal characters "
             "shown as Public Key on the application's General Information page."
         )
-    use_api_url(settings.discord.api_url)
+    use_api_url(settings.section("discord", DiscordSettings).api_url)
     return DiscordPlatform(settings, token=token, public_key=public_key)
 
 
-def _secret(value: SecretStr | None) -> str | None:
-    return (value.get_secret_value().strip() or None) if value is not None else None
+def _secret(settings: Settings, name: str) -> str | None:
+    return (settings.secret(name) or "").strip() or None

@@ -7,15 +7,16 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import assert_never
 from urllib.parse import quote, urlsplit
 
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
-from ...chat.commands import Answer, Help, Recent, Subscribed, Unsubscribed
-from ...chat.lookup import CompanyAnswer, EventView, StatusView
-from ...core.models import Alert, Source
-from ..console.notifier import KIND_LABELS, STAGE_LABELS
+from ...chat.commands import Answer, Help, Recent, Refused, Subscribed, Unsubscribed
+from ...chat.lookup import CompanyAnswer, StatusView
+from ...core.labels import KIND_LABELS, STAGE_LABELS
+from ...core.models import Alert, EventView, Source
 
 NO_MENTIONS = discord.AllowedMentions.none()  # the real guard against pings; escaping only keeps text tidy
 
@@ -217,33 +218,41 @@ def _footer(alert: Alert) -> str:
 
 def render_answer(answer: Answer) -> discord.Embed:
     """The ephemeral embed that answers one `/evradar` command."""
-    if isinstance(answer, CompanyAnswer):
-        return _company(answer)
-    if isinstance(answer, Recent):
-        if not answer.events:
-            return Draft(
-                "Nothing seen yet",
-                "evradar has not seen a partnership yet; try again after the next poll of its feeds.",
-            ).build()
-        return _events("Latest partnerships", answer.events)
-    if isinstance(answer, StatusView):
-        return _status(answer)
-    if isinstance(answer, Help):
-        return _help(answer)
-    if isinstance(answer, Subscribed):
-        f = answer.filters
-        parts = [("companies", f.companies), ("kinds", f.kinds), ("stages", f.stages)]
-        said = "; ".join(f"{name}: {clean(', '.join(values), 1000)}" for name, values in parts if values)
-        return Draft("Subscribed", f"This channel now gets alerts for {said}.").build()
-    if isinstance(answer, Unsubscribed):
-        text = (
-            "This channel no longer gets the alerts it subscribed to; routes in the configuration file still "
-            "apply."
-            if answer.existed
-            else "This channel had no subscription, so nothing changed."
-        )
-        return Draft("Unsubscribed", text).build()
-    return Draft("Not done", clean(answer.message, DESCRIPTION, markdown=False)).build()
+    match answer:
+        case CompanyAnswer():
+            return _company(answer)
+        case Recent():
+            return _recent(answer)
+        case StatusView():
+            return _status(answer)
+        case Help():
+            return _help(answer)
+        case Subscribed():
+            f = answer.filters
+            parts = [("companies", f.companies), ("kinds", f.kinds), ("stages", f.stages)]
+            said = "; ".join(f"{name}: {clean(', '.join(values), 1000)}" for name, values in parts if values)
+            return Draft("Subscribed", f"This channel now gets alerts for {said}.").build()
+        case Unsubscribed():
+            text = (
+                "This channel no longer gets the alerts it subscribed to; routes in the configuration file "
+                "still apply."
+                if answer.existed
+                else "This channel had no subscription, so nothing changed."
+            )
+            return Draft("Unsubscribed", text).build()
+        case Refused():
+            return Draft("Not done", clean(answer.message, DESCRIPTION, markdown=False)).build()
+        case _:
+            assert_never(answer)
+
+
+def _recent(answer: Recent) -> discord.Embed:
+    if not answer.events:
+        return Draft(
+            "Nothing seen yet",
+            "evradar has not seen a partnership yet; try again after the next poll of its feeds.",
+        ).build()
+    return _events("Latest partnerships", answer.events)
 
 
 def render_failure() -> discord.Embed:

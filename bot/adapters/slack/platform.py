@@ -10,7 +10,6 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from pydantic import SecretStr
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
@@ -21,11 +20,12 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from ...chat.commands import MAX_TEXT, Commands, Request
-from ...core.ports import Leases, Notifier, Platform
+from ...core.ports import HttpRoutes, Leases, Notifier
 from ...core.settings import Settings
-from ...run.server import Server
+from ..plugin import Platform
 from . import render
 from .notifier import SlackNotifier, quiet_logger, retry_handlers, slack_error
+from .settings import SECRETS, SlackSettings
 
 log = logging.getLogger("evradar.slack")
 
@@ -39,14 +39,10 @@ _UNSIGNED = (
 
 def build(settings: Settings) -> Platform | None:
     """The Slack platform when a Slack token, signing secret or route is configured; None otherwise."""
-    secrets, routed = settings.secrets, any(route.platform == "slack" for route in settings.routes)
-    if not (secrets.slack_bot_token or secrets.slack_signing_secret or secrets.slack_app_token or routed):
+    routed = any(route.platform == "slack" for route in settings.routes)
+    if not (routed or any(settings.secret(name) for name in SECRETS)):
         return None
     return SlackPlatform(settings)
-
-
-def _reveal(secret: SecretStr | None) -> str | None:
-    return secret.get_secret_value() if secret is not None and secret.get_secret_value() else None
 
 
 async def _answer_without_token(
@@ -66,20 +62,19 @@ class SlackPlatform:
     name = "slack"
 
     def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        secrets = settings.secrets
-        self._bot_token = _reveal(secrets.slack_bot_token)
-        self._signing_secret = _reveal(secrets.slack_signing_secret)
-        self._app_token = _reveal(secrets.slack_app_token)
+        self.slack = settings.section("slack", SlackSettings)
+        self._bot_token = settings.secret("slack_bot_token")
+        self._signing_secret = settings.secret("slack_signing_secret")
+        self._app_token = settings.secret("slack_app_token")
         self.slack_notifier = SlackNotifier(
-            token=self._bot_token, api_url=settings.slack.api_url, timeout=settings.slack.timeout
+            token=self._bot_token, api_url=self.slack.api_url, timeout=self.slack.timeout
         )
         self.notifier: Notifier = self.slack_notifier
         self.app: AsyncApp | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._connecting: asyncio.Task[None] | None = None
 
-    async def start(self, *, server: Server | None, commands: Commands, leases: Leases | None = None) -> None:
+    async def start(self, *, server: HttpRoutes | None, commands: Commands, leases: Leases | None = None) -> None:
         # Socket Mode runs on every instance (Slack hands each command to one connection): no lease.
         if not (self._signing_secret or self._app_token):
             log.info("Slack's /evradar is off; set SLACK_SIGNING_SECRET or SLACK_APP_TOKEN to answer it.")
@@ -122,7 +117,7 @@ class SlackPlatform:
     async def may_manage(self, user: str, channel: str) -> bool:
         """The users named in [slack] admins; when none are named, the channel's creator and the
         workspace's admins and owners (Slack has no per-channel manager role the app can read)."""
-        admins = self.settings.slack.admins
+        admins = self.slack.admins
         if admins:
             return user in admins
         if self.app is None or not self._bot_token:
@@ -144,7 +139,7 @@ class SlackPlatform:
         return bool(conversation.get("creator")) and conversation.get("creator") == user
 
     def _bolt_app(self, commands: Commands) -> AsyncApp:
-        api = self.settings.slack.api_url
+        api = self.slack.api_url
         client = AsyncWebClient(
             token=self._bot_token, base_url=api, logger=quiet_logger(), retry_handlers=retry_handlers()
         )

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, assert_never
 from urllib.parse import urlsplit
 
 from slack_sdk.models.blocks import (
@@ -21,9 +21,9 @@ from slack_sdk.models.blocks import (
 )
 
 from ...chat.commands import Answer, Help, Recent, Refused, Subscribed, Unsubscribed
-from ...chat.lookup import CompanyAnswer, EventView, StatusView
-from ...core.models import Alert, Source
-from ..console.notifier import KIND_LABELS, STAGE_LABELS, headline
+from ...chat.lookup import CompanyAnswer, StatusView
+from ...core.labels import KIND_LABELS, STAGE_LABELS, headline
+from ...core.models import Alert, EventView, Source
 
 # Slack's limits, in characters (counted here as UTF-16 code units, which is never fewer).
 MAX_BLOCKS = 50
@@ -274,20 +274,24 @@ def _sources_line(sources: Sequence[Source]) -> str:
 
 def answer_message(answer: Answer) -> Message:
     """An ephemeral reply to `/evradar` for any answer the platform-neutral commands give."""
-    if isinstance(answer, CompanyAnswer):
-        return _company(answer)
-    if isinstance(answer, Recent):
-        empty = "No partnerships seen yet; alerts appear here as soon as a feed reports one."
-        return _events("Latest partnerships", answer.events, empty=empty)
-    if isinstance(answer, StatusView):
-        return _status(answer)
-    if isinstance(answer, Help):
-        return _help(answer)
-    if isinstance(answer, Subscribed):
-        return _subscribed(answer)
-    if isinstance(answer, Unsubscribed):
-        return _unsubscribed(answer)
-    return _refused(answer)
+    match answer:
+        case CompanyAnswer():
+            return _company(answer)
+        case Recent():
+            empty = "No partnerships seen yet; alerts appear here as soon as a feed reports one."
+            return _events("Latest partnerships", answer.events, empty=empty)
+        case StatusView():
+            return _status(answer)
+        case Help():
+            return _help(answer)
+        case Subscribed():
+            return _subscribed(answer)
+        case Unsubscribed():
+            return _unsubscribed(answer)
+        case Refused():
+            return _refused(answer)
+        case _:
+            assert_never(answer)
 
 
 def problem_message() -> Message:

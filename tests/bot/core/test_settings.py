@@ -11,9 +11,9 @@ from urllib.request import url2pathname
 
 import pytest
 
-from bot.core import settings as settings_module
+from bot.core import loading as settings_module
 from bot.core.errors import ConfigError
-from bot.core.settings import PollingSettings, RouteSettings, Settings, describe, load_settings
+from bot.run.settings import PollingSettings, RouteSettings, Settings, describe, load_settings
 
 ROOT = Path(__file__).resolve().parents[3]
 BUNDLED = ROOT / "config" / "evradar.toml"

@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest_asyncio
 
-from bot.core.settings import (
+from bot.run.app import App
+from bot.run.once import run_once
+from bot.run.settings import (
     FeedSettings,
     PollingSettings,
     RouteSettings,
@@ -15,7 +17,6 @@ from bot.core.settings import (
     Settings,
     StorageSettings,
 )
-from bot.run.app import App
 from bot.store import feeds as store_feeds
 from bot.store.schema import deliveries, events
 from tests.conftest import REAL_FEEDS
@@ -78,7 +79,7 @@ def _settings(database_url: str, urls: list[str], **polling: object) -> Settings
 async def _cycle(settings: Settings, recorder: Recorder, clock: Clock) -> tuple[App, object]:
     app = App(settings, clock=clock, notifiers={"console": recorder})  # type: ignore[dict-item]
     try:
-        summary = await app.run_once()
+        summary = await run_once(app)
     finally:
         await app.close()
     return app, summary
@@ -182,7 +183,7 @@ async def test_failing_feed_backs_off_and_is_paused_after_repeated_failures(data
     delays = []
     for _ in range(3):
         app = App(settings, clock=clock, notifiers={"console": Recorder()})  # type: ignore[dict-item]
-        await app.run_once()
+        await run_once(app)
         row = app.store.run(store_feeds.all_feeds)[0]
         delays.append(row.next_poll_at - clock.now)  # type: ignore[operator]
         await app.close()

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest_asyncio
 
-from bot.core.settings import (
+from bot.ingest.feeds import parse_feed
+from bot.run.app import App
+from bot.run.once import run_once
+from bot.run.settings import (
     FeedSettings,
     PollingSettings,
     RouteSettings,
@@ -16,8 +19,6 @@ from bot.core.settings import (
     Settings,
     StorageSettings,
 )
-from bot.ingest.feeds import parse_feed
-from bot.run.app import App
 from bot.store import feeds as store_feeds
 from tests.conftest import FEEDPARSER_FEEDS, REAL_FEEDS
 from tests.fakes import FeedServer, Recorder
@@ -48,7 +49,7 @@ async def test_all_feed_files_are_read_and_counted(tmp_path: Path, server: FeedS
     )
     app = App(settings, notifiers={"console": Recorder()})  # type: ignore[dict-item]
     try:
-        summary = await app.run_once()
+        summary = await run_once(app)
         rows = app.store.run(store_feeds.all_feeds)
     finally:
         await app.close()

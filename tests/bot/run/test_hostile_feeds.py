@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 
 import pytest_asyncio
 
-from bot.core.settings import (
+from bot.run.app import App
+from bot.run.once import run_once
+from bot.run.settings import (
     FeedSettings,
     PollingSettings,
     RouteSettings,
@@ -15,7 +17,6 @@ from bot.core.settings import (
     Settings,
     StorageSettings,
 )
-from bot.run.app import App
 from bot.store import feeds as store_feeds
 from tests.fakes import FeedServer, Recorder, rss
 from tests.hostile import cases, good_stories
@@ -49,7 +50,7 @@ async def test_every_hostile_feed_fails_alone_and_the_good_feed_still_alerts(
     recorder = Recorder()
     app = App(settings, clock=lambda: NOW.timestamp(), notifiers={"console": recorder})  # type: ignore[dict-item]
     try:
-        summary = await app.run_once()
+        summary = await run_once(app)
         rows = {r.url.rsplit("/", 1)[-1]: r for r in app.store.run(store_feeds.all_feeds)}
     finally:
         await app.close()
@@ -82,7 +83,7 @@ async def test_gone_feeds_are_paused_after_three_polls_others_only_after_max_fai
     clock = [NOW.timestamp()]
     for _ in range(3):
         app = App(settings, clock=lambda: clock[0], notifiers={"console": Recorder()})  # type: ignore[dict-item]
-        await app.run_once()
+        await run_once(app)
         rows = {r.url.rsplit("/", 1)[-1]: r for r in app.store.run(store_feeds.all_feeds)}
         await app.close()
         clock[0] += 86400

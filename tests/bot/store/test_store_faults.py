@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.core.settings import (
+from bot.run.app import App
+from bot.run.once import run_once
+from bot.run.settings import (
     FeedSettings,
     PollingSettings,
     RouteSettings,
@@ -20,7 +22,6 @@ from bot.core.settings import (
     Settings,
     StorageSettings,
 )
-from bot.run.app import App
 from bot.store import database
 from tests.conftest import REAL_FEEDS, ROOT
 from tests.fakes import FeedServer, Recorder
@@ -61,7 +62,7 @@ async def _run(path: Path, server: FeedServer) -> tuple[Any, Recorder]:
     recorder = Recorder()
     app = App(_settings(path, server), notifiers={"console": recorder})
     try:
-        return await app.run_once(), recorder
+        return await run_once(app), recorder
     finally:
         await app.close()
 

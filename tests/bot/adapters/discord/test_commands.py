@@ -23,8 +23,8 @@ from bot.chat.commands import Answer, Commands, Request
 from bot.chat.lookup import Lookup
 from bot.core.errors import ConfigError, EvradarError
 from bot.core.models import Company
-from bot.core.settings import Settings
 from bot.run.server import Server
+from bot.run.settings import Settings
 from bot.store import subscriptions as store_subscriptions
 from handlers.companies import CompanyIndex
 from tests.discord_fake import APPLICATION_ID, BOT_TOKEN, GUILD_ID, FakeDiscord, check_payload

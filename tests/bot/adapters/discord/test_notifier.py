@@ -17,7 +17,7 @@ from bot.adapters.discord import platform as discord_adapter
 from bot.adapters.discord.platform import DiscordPlatform, build, parse_webhook_url
 from bot.core.errors import ConfigError
 from bot.core.models import Alert, Delivered, DeliveryFailed, Destination, Source
-from bot.core.settings import Settings
+from bot.run.settings import Settings
 from tests.discord_fake import BOT_TOKEN, MESSAGE_ROUTES, WEBHOOK_ID, WEBHOOK_TOKEN, FakeDiscord, check_payload
 
 WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}"

@@ -19,8 +19,8 @@ from bot.adapters.discord.render import (
     thread_name,
 )
 from bot.chat.commands import Help, Recent, Refused, Subscribed, Unsubscribed
-from bot.chat.lookup import CompanyAnswer, EventView, Filters, StatusView
-from bot.core.models import KINDS, Alert, Source
+from bot.chat.lookup import CompanyAnswer, Filters, StatusView
+from bot.core.models import KINDS, Alert, EventView, Source
 from tests.discord_fake import check_payload
 
 HOSTILE = [

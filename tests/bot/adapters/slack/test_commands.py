@@ -16,11 +16,12 @@ from pydantic import SecretStr
 from slack_sdk.signature import SignatureVerifier
 
 from bot.adapters.slack.platform import SlackPlatform, build
+from bot.adapters.slack.settings import SlackSettings
 from bot.chat.commands import Commands
 from bot.chat.lookup import Lookup
 from bot.core.models import Company
-from bot.core.settings import RouteSettings, Secrets, ServerSettings, Settings, SlackSettings
 from bot.run.server import Server
+from bot.run.settings import RouteSettings, Secrets, ServerSettings, Settings
 from bot.store import Store
 from bot.store import subscriptions as store_subscriptions
 from handlers.companies import CompanyIndex

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from bot.adapters.slack import render
 from bot.chat.commands import Answer, Help, Recent, Refused, Subscribed, Unsubscribed
-from bot.chat.lookup import CompanyAnswer, EventView, Filters, StatusView
-from bot.core.models import KINDS, STAGES, Source
+from bot.chat.lookup import CompanyAnswer, Filters, StatusView
+from bot.core.models import KINDS, STAGES, EventView, Source
 from tests.slack_fake import all_text, check_blocks, mrkdwn_texts, sample_alert
 
 HOSTILE = [

@@ -1,0 +1,71 @@
+"""What a chat platform plugs into evradar: its settings, pacing, destination keys, factory and commands."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from rich.console import Console
+
+from ..chat.commands import Commands
+from ..core.models import Destination
+from ..core.ports import HttpRoutes, Leases, Notifier
+from ..core.settings import PlatformSchema, RouteSettings, Settings
+
+CliCommand = Callable[[Settings, argparse.Namespace], Awaitable[str]]
+
+
+class Platform(Protocol):
+    """A chat platform at run time: how it posts alerts, and how its slash command reaches evradar."""
+
+    name: str
+    notifier: Notifier
+
+    async def start(self, *, server: HttpRoutes | None, commands: Commands, leases: Leases | None = None) -> None:
+        """Mount HTTP routes on ``server`` and/or open the platform's own connection (a connection only
+        one instance may hold, like Discord's gateway, waits for its lease)."""
+        ...
+
+    async def stop(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Plugin:
+    """One platform, registered by name in ``bot.adapters.PLATFORMS``.
+
+    ``build`` returns None when the platform is not set up (no token, no route); it imports the
+    platform's SDK only when called, so commands that post nothing start without it.
+    ``decode`` reads the part of a destination key after "<platform>:" back into a destination,
+    for keys no configured route has (a subscribed channel); None when the key means nothing now.
+    ``add_commands`` adds the platform's own `evradar` subcommands; each sets ``platform_command``.
+    """
+
+    schema: PlatformSchema
+    build: Callable[[Settings, Console], Platform | None]
+    pace: float = 1.0  # least seconds between two posts to one destination
+    decode: Callable[[str], Destination | None] = lambda rest: None
+    add_commands: Callable[
+        [argparse._SubParsersAction[argparse.ArgumentParser], argparse.ArgumentParser], None
+    ] = lambda commands, common: None
+
+    @property
+    def name(self) -> str:
+        return self.schema.name
+
+
+def needs_address(route: RouteSettings) -> None:
+    """The check for platforms that post to a channel or a webhook: one of them must be given."""
+    if not (route.channel or route.webhook_url):
+        raise ValueError(f"a {route.platform} route needs a channel or a webhook_url")
+
+
+def channel_decoder(platform: str) -> Callable[[str], Destination | None]:
+    """Keys "<platform>:<channel>" read back as that channel; webhook keys only match configured routes
+    (the URL itself is never stored)."""
+
+    def decode(rest: str) -> Destination | None:
+        return Destination(platform, rest) if rest and not rest.startswith("webhook:") else None
+
+    return decode

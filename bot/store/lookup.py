@@ -1,0 +1,51 @@
+"""Reading events for people: a company's events or the latest ones, with their sources, in two queries."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, func, select
+
+from ..core.models import EventView
+from .schema import event_companies, events, sources
+
+
+def events_for(conn: Connection, company: str, *, limit: int) -> list[EventView]:
+    """The newest events naming ``company`` (every event for ""), each with its sources, oldest first."""
+    query = select(events).order_by(events.c.last_seen.desc(), events.c.id.desc()).limit(limit)
+    if company:
+        ids = select(event_companies.c.event_id).where(func.lower(event_companies.c.company) == company.lower())
+        query = query.where(events.c.id.in_(ids))
+    rows = list(conn.execute(query).mappings())
+    found: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    if rows:
+        reported = conn.execute(
+            select(sources.c.event_id, sources.c.title, sources.c.link, sources.c.source)
+            .where(sources.c.event_id.in_([row["id"] for row in rows]))
+            .order_by(sources.c.event_id, sources.c.added_at)
+        )
+        for event_id, title, link, source in reported:
+            found[event_id].append((title, link, source))
+    return [_view(row, tuple(found[row["id"]])) for row in rows]
+
+
+def _view(row: object, reported: tuple[tuple[str, str, str], ...]) -> EventView:
+    r: dict[str, object] = dict(row)  # type: ignore[call-overload]
+    return EventView(
+        id=int(r["id"]),  # type: ignore[call-overload]
+        partners=tuple(json.loads(str(r["partners"]))),
+        kind=str(r["kind"]),
+        stage=str(r["stage"]),
+        title=str(r["title"]),
+        link=str(r["link"]),
+        first_seen=datetime.fromtimestamp(float(r["first_seen"]), tz=UTC),  # type: ignore[arg-type]
+        last_seen=datetime.fromtimestamp(float(r["last_seen"]), tz=UTC),  # type: ignore[arg-type]
+        sources=reported,
+    )
+
+
+def companies_with_events(conn: Connection) -> list[str]:
+    """Every company some stored event names."""
+    return list(conn.execute(select(event_companies.c.company).distinct()).scalars())
