@@ -1,6 +1,6 @@
 """The `/evradar` command, platform-neutral: parse what the user typed, answer from the lookup.
 
-Slack and Discord adapters turn their payloads into a :class:`Request`, call
+Chat platform adapters turn their payloads into a :class:`Request`, call
 :meth:`Commands.answer` (in a worker thread: it reads the database), and render the
 answer their own way.
 """

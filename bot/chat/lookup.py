@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 
 from handlers.companies import CompanyIndex, alias_key
 
-from ..core.models import KINDS, STAGES, EventView
+from ..core.models import KINDS, STAGES, EventView, PollOutcome
 from ..store import Store, outbox
 from ..store import feeds as store_feeds
 from ..store import lookup as store_lookup
@@ -105,7 +105,7 @@ class Lookup:
             return StatusView(
                 feeds=len(rows),
                 paused_feeds=tuple((r.url, r.paused_reason) for r in rows if r.paused),
-                failing_feeds=sum(1 for r in rows if r.last_status == "failed" and not r.paused),
+                failing_feeds=sum(1 for r in rows if r.last_status == PollOutcome.FAILED and not r.paused),
                 last_poll=datetime.fromtimestamp(max(polled), tz=UTC) if polled else None,
                 alerts_today=sent.sent,
                 pending=sent.pending,

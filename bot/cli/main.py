@@ -126,7 +126,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "run":
         return _run(settings, once=args.once)
     platform_command = getattr(args, "platform_command", None)
-    if platform_command is not None:  # a platform's own subcommand, such as `discord sync`
+    if platform_command is not None:  # a platform's own subcommand (bot.adapters)
         Console().print(asyncio.run(platform_command(settings, args)), highlight=False)
         return EXIT_OK
     return _tool(settings, args)

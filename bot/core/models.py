@@ -156,6 +156,15 @@ def webhook_digest(url: str) -> str:
     return hashlib.sha256(url.encode()).hexdigest()[:16]
 
 
+class PollOutcome(StrEnum):
+    """How a poll of a feed ended; a feed row keeps the last one (or "new" before its first poll)."""
+
+    OK = "ok"
+    NOT_MODIFIED = "not_modified"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # paused, gone, or polled since it was due
+
+
 class DeliveryStatus(StrEnum):
     """Where a queued post stands in the outbox."""
 

@@ -49,7 +49,7 @@ S = TypeVar("S", bound=BaseModel)
 
 class Section(BaseModel):
     # Unknown keys are errors (a typo must not silently fall back to a default); TOML users may write
-    # Discord ids unquoted, so numbers are accepted where text is expected.
+    # chat channel ids unquoted, so numbers are accepted where text is expected.
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
 
@@ -220,12 +220,12 @@ class Settings(_Explicit):
         return feeds
 
     def section(self, name: str, model: type[S]) -> S:
-        """A platform's own section (``[slack]``), or its defaults when the platform is not composed in."""
+        """A platform's own section (``[<platform>]``), or its defaults when the platform is not composed in."""
         found = getattr(self, name, None)
         return found if isinstance(found, model) else model()
 
     def secret(self, name: str) -> str | None:
-        """The value of a secret such as ``slack_bot_token``; None when it is not set (or empty)."""
+        """The value of a secret a platform names (``<platform>_bot_token``); None when unset or empty."""
         value = getattr(self.secrets, name, None)
         return value.get_secret_value() or None if isinstance(value, SecretStr) else None
 
@@ -236,7 +236,7 @@ class PlatformSchema:
 
     name: str
     section: type[Section] | None = None  # the [name] section, when the platform has one
-    secrets: tuple[str, ...] = ()  # environment variables (lower case), e.g. "slack_bot_token"
+    secrets: tuple[str, ...] = ()  # environment variables, lower case, e.g. "<platform>_bot_token"
     check_route: Callable[[RouteSettings], None] | None = None  # raises ValueError saying what is wrong
 
 

@@ -155,7 +155,7 @@ def _checked_webhook_url(value: str) -> str:
     value = value.strip()
     if not value or _is_http_url(value, schemes=("https",)):
         return value
-    # Plain http only reaches the fake Slack/Discord servers tests run on this machine.
+    # Plain http only reaches the fake chat servers tests run on this machine.
     if _is_http_url(value, schemes=("http",)) and urlsplit(value).hostname in _LOCAL_HOSTS:
         return value
     raise ValueError("must be an https URL (plain http is allowed only for 127.0.0.1 and localhost)")

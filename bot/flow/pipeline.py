@@ -13,13 +13,12 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Protocol, assert_never
 
 from sqlalchemy import Connection
 
 from ..core.errors import StoreError
-from ..core.models import Detection, FeedUpdate, Item
+from ..core.models import Detection, FeedUpdate, Item, PollOutcome
 from ..core.ports import ChooseDestinations
 from ..core.settings import PollingSettings
 from ..ingest.feeds import ParsedFeed
@@ -32,13 +31,6 @@ from ..store.events import Found
 from . import decide
 
 log = logging.getLogger("evradar.pipeline")
-
-
-class PollOutcome(StrEnum):
-    OK = "ok"
-    NOT_MODIFIED = "not_modified"
-    FAILED = "failed"
-    SKIPPED = "skipped"  # paused, gone, or polled since it was due
 
 
 @dataclass(frozen=True, slots=True)

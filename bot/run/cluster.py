@@ -8,8 +8,8 @@
   order, and paced from the time of the last post any instance made there.
 - When an instance dies, its workers stop sending heartbeats; the next tick puts their jobs back
   in the queue, and the alerts they were posting are sent again (and reported).
-- The Discord gateway is held by one instance at a time under a PostgreSQL advisory lock, taken
-  over when that instance's connection goes away.
+- A platform connection only one instance may hold (a chat gateway) is held under a PostgreSQL
+  advisory lock, taken over when that instance's connection goes away.
 """
 
 from __future__ import annotations

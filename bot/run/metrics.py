@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from ..core.models import PollOutcome
 from ..flow.pipeline import PollReport
 
 _SECONDS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
@@ -39,7 +40,7 @@ class Metrics:
         )
 
     def record_poll(self, report: PollReport) -> None:
-        if report.outcome == "skipped":
+        if report.outcome == PollOutcome.SKIPPED:
             return
         self.polls.labels(report.outcome).inc()
         self.parsed.inc(report.items)

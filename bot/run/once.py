@@ -7,7 +7,8 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
-from ..flow.pipeline import PollOutcome, PollReport, isolated
+from ..core.models import PollOutcome
+from ..flow.pipeline import PollReport, isolated
 from .app import App
 
 Progress = Callable[[int], AbstractContextManager[Callable[[], None]]]  # total -> a context giving "advance"

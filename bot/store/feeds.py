@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, insert, or_, select, update
 
-from ..core.models import FeedUpdate
+from ..core.models import FeedUpdate, PollOutcome
 from .database import take_turns
 from .schema import feeds
 
@@ -140,7 +140,7 @@ def record_ok(
         "last_polled_at": now,
         "last_ok_at": now,
         "next_poll_at": update_.next_poll_at,
-        "last_status": "ok",
+        "last_status": PollOutcome.OK.value,
         "last_error": "",
         "failures": 0,
         "etag": etag[:1000],
@@ -163,7 +163,7 @@ def record_not_modified(conn: Connection, feed_id: int, *, now: float, update_: 
             last_polled_at=now,
             last_ok_at=now,
             next_poll_at=update_.next_poll_at,
-            last_status="not_modified",
+            last_status=PollOutcome.NOT_MODIFIED.value,
             last_error="",
             failures=0,
         )
@@ -175,7 +175,7 @@ def record_failure(conn: Connection, feed_id: int, *, now: float, error: str, up
     values: dict[str, object] = {
         "last_polled_at": now,
         "next_poll_at": update_.next_poll_at,
-        "last_status": "failed",
+        "last_status": PollOutcome.FAILED.value,
         "last_error": error[:2000],
         "failures": update_.failures,
     }
