@@ -123,14 +123,14 @@ class Cluster:
         waiting = await asyncio.to_thread(self.store.run, lambda c: jobs.waiting(c, task.name, arg))
         todo = [values[text] for text in sorted(values.keys() - waiting)]
         for start in range(0, len(todo), BATCH):
-            jobs = [
+            batch = [
                 task.configure(lock=f"{prefix}:{v}", queueing_lock=f"{prefix}:{v}").make_new_job(**{arg: v})
                 for v in todo[start : start + BATCH]
             ]
             try:
-                await self.app.job_manager.batch_defer_jobs_async(jobs)
+                await self.app.job_manager.batch_defer_jobs_async(batch)
             except AlreadyEnqueued:  # another instance queued some a moment ago: the rest one by one
-                for job in jobs:
+                for job in batch:
                     with contextlib.suppress(AlreadyEnqueued):
                         await self.app.job_manager.defer_job_async(job)
 
