@@ -11,11 +11,20 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, SecretStr, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import ConfigError
-from .settings import CONFIG_VARIABLE, ENV_PREFIX, FROM_ENVIRONMENT_ONLY, Secrets, Settings, environment
+from .settings import (
+    CONFIG_VARIABLE,
+    ENV_PREFIX,
+    FROM_ENVIRONMENT_ONLY,
+    Secrets,
+    Settings,
+    environment,
+    secret_names,
+    secret_route_fields,
+)
 from .units import mask_password, mask_webhook_url, resolve_file_url
 
 BUNDLED_CONFIG = Path(__file__).resolve().parents[2] / "config" / "evradar.toml"
@@ -41,7 +50,8 @@ def load_settings(
     variables, origins = _environment_overrides(schema, env, problems)
     merged = _merge(data, environment(schema, variables)())
     secrets = _secrets_of(schema)
-    merged["secrets"] = secrets(**environment(secrets, env)())
+    named = _named_secrets(schema, merged.get("routes"), env, problems)
+    merged["secrets"] = secrets(**environment(secrets, env)(), named=named)
     merged["config_path"] = str(config.resolve()) if config else ""
     settings: Settings | None = None
     try:
@@ -84,6 +94,23 @@ def _read_toml(path: Path, problems: list[str]) -> dict[str, Any]:
     return {}
 
 
+def _named_secrets(
+    schema: type[Settings], routes: object, env: Mapping[str, str], problems: list[str]
+) -> dict[str, SecretStr]:
+    """The secrets routes name by environment variable (such as ``secret_env``), read from ``env``."""
+    found: dict[str, SecretStr] = {}
+    for n, route in enumerate(routes if isinstance(routes, list) else []):
+        for key, platform in secret_route_fields(schema).items():
+            mine = isinstance(route, dict) and route.get("platform") == platform
+            name = route.get(key) if mine else None
+            if isinstance(name, str) and name:
+                if env.get(name):
+                    found[name] = SecretStr(env[name])
+                else:
+                    problems.append(f"routes[{n}].{key}: the environment variable {name} is not set; set it")
+    return found
+
+
 def _secrets_of(schema: type[Settings]) -> type[Secrets]:
     annotation = schema.model_fields["secrets"].annotation
     return annotation if isinstance(annotation, type) and issubclass(annotation, Secrets) else Secrets
@@ -91,7 +118,7 @@ def _secrets_of(schema: type[Settings]) -> type[Secrets]:
 
 def _not_from_file(schema: type[Settings], key: str) -> str:
     if key == "secrets":
-        names = ", ".join(name.upper() for name in _secrets_of(schema).model_fields)
+        names = ", ".join(name.upper() for name in secret_names(schema))
         return f"secrets: secrets are read only from the environment ({names}); remove them from the file"
     return f"{key}: is set by evradar itself; remove it from the file"
 
@@ -117,9 +144,10 @@ def _environment_overrides(
     (lists, whole sections), and the key path each one sets; a problem for each of the others."""
     valid: dict[str, str] = {}
     origins: dict[tuple[str | int, ...], str] = {}
+    secrets = set(secret_names(schema))
     for name in sorted(env):
-        if not name.startswith(ENV_PREFIX) or name == CONFIG_VARIABLE:
-            continue
+        if not name.startswith(ENV_PREFIX) or name == CONFIG_VARIABLE or name.lower() in secrets:
+            continue  # a secret that carries the prefix (it is read as a secret, not as a key)
         path = tuple(name[len(ENV_PREFIX) :].lower().split("__"))
         try:
             _check_json(_annotation_at(schema, path), env[name])
@@ -135,7 +163,7 @@ def _annotation_at(schema: type[Settings], path: tuple[str, ...]) -> Any:
     section, *rest = path
     field = schema.model_fields.get(section)
     if section == "secrets":
-        names = ", ".join(name.upper() for name in _secrets_of(schema).model_fields)
+        names = ", ".join(name.upper() for name in secret_names(schema))
         raise ValueError(f"secrets are read from {names}, without the EVRADAR_ prefix")
     if field is None or section in FROM_ENVIRONMENT_ONLY:
         raise ValueError(f"{section!r} is not a section; the sections are {', '.join(_keys_of(schema))}")
@@ -215,5 +243,7 @@ def describe(settings: Settings) -> dict[str, Any]:
         feed["url"] = mask_password(feed["url"])
     for route in data["routes"]:
         route["webhook_url"] = mask_webhook_url(route["webhook_url"])
-    data["secrets"] = {name: "not set" if value is None else "set (hidden)" for name, value in settings.secrets}
+    secrets = {name: value for name, value in settings.secrets if name != "named"}
+    secrets.update(settings.secrets.named)
+    data["secrets"] = {name: "not set" if value is None else "set (hidden)" for name, value in secrets.items()}
     return data

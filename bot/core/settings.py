@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar, get_args
 
 from pydantic import (
     BaseModel,
@@ -180,9 +180,14 @@ class _Environment(EnvSettingsSource):
 
 
 class Secrets(_Explicit):
-    """Tokens, read only from the environment (each platform names its own), never from the file."""
+    """Tokens, read only from the environment (each platform names its own), never from the file.
+
+    ``named`` holds the variables the configuration names itself (a route's ``secret_env``).
+    """
 
     model_config = SettingsConfigDict(extra="ignore", frozen=True, env_ignore_empty=True)
+
+    named: dict[str, SecretStr] = Field(default_factory=dict, exclude=True)
 
 
 class Settings(_Explicit):
@@ -231,6 +236,15 @@ class Settings(_Explicit):
 
 
 @dataclass(frozen=True, slots=True)
+class RouteField:
+    """A key a platform adds to its routes (text, "" when not given); ``names_secret``: its value is
+    the name of an environment variable holding a secret, read when the settings are loaded."""
+
+    name: str
+    names_secret: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class PlatformSchema:
     """What a chat platform adds to the settings: its section, its secrets, and what its routes need."""
 
@@ -238,6 +252,7 @@ class PlatformSchema:
     section: type[Section] | None = None  # the [name] section, when the platform has one
     secrets: tuple[str, ...] = ()  # environment variables, lower case, e.g. "<platform>_bot_token"
     check_route: Callable[[RouteSettings], None] | None = None  # raises ValueError saying what is wrong
+    route_fields: tuple[RouteField, ...] = ()  # keys only this platform's routes take
 
 
 def compose(platforms: Sequence[PlatformSchema], *, fallback: str) -> type[Settings]:
@@ -261,11 +276,32 @@ def compose(platforms: Sequence[PlatformSchema], *, fallback: str) -> type[Setti
     return composed
 
 
+def secret_route_fields(schema: type[Settings]) -> dict[str, str]:
+    """The route keys whose values name environment variables holding secrets, and their platforms."""
+    route = schema.model_fields["routes"].annotation
+    model = get_args(route)[0] if get_args(route) else None
+    return dict(getattr(model, "secret_fields", {}))
+
+
+def secret_names(schema: type[Settings]) -> list[str]:
+    """The secrets read from the environment by their own names (SLACK_BOT_TOKEN and the like)."""
+    annotation = schema.model_fields["secrets"].annotation
+    model = annotation if isinstance(annotation, type) and issubclass(annotation, Secrets) else Secrets
+    return [name for name in model.model_fields if name != "named"]
+
+
 def _route_model(known: Mapping[str, PlatformSchema]) -> type[RouteSettings]:
     choices = [repr(name) for name in known]
     expected = " or ".join([", ".join(choices[:-1]), choices[-1]] if len(choices) > 1 else choices)
+    owners = {f.name: p.name for p in known.values() for f in p.route_fields}
+    extra: dict[str, Any] = {name: (str, "") for name in owners}
+    base: Any = create_model("RouteSettings", __base__=RouteSettings, **extra)
 
-    class Route(RouteSettings):
+    class Route(base):  # type: ignore[misc]
+        secret_fields: ClassVar[dict[str, str]] = {
+            f.name: p.name for p in known.values() for f in p.route_fields if f.names_secret
+        }
+
         @field_validator("platform")
         @classmethod
         def _known(cls, value: str) -> str:
@@ -275,6 +311,9 @@ def _route_model(known: Mapping[str, PlatformSchema]) -> type[RouteSettings]:
 
         @model_validator(mode="after")
         def _complete(self) -> Route:
+            for name in sorted(self.model_fields_set & owners.keys()):
+                if owners[name] != self.platform and getattr(self, name):
+                    raise ValueError(f"{name} is only for {owners[name]} routes; remove it from this one")
             check = known[self.platform].check_route
             if check is not None:
                 check(self)
