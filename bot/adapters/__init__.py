@@ -13,13 +13,14 @@ from rich.console import Console
 
 from ..core.models import Destination
 from ..core.settings import Settings
-from . import console, discord, slack
+from . import console, discord, slack, webhook
 from .plugin import Platform, Plugin
 
 PLATFORMS: dict[str, Plugin] = {
     "slack": slack.PLUGIN,
     "discord": discord.PLUGIN,
     "console": console.PLUGIN,
+    "webhook": webhook.PLUGIN,
 }
 FALLBACK = "console"  # where alerts go when no route is configured; it needs no set-up
 
