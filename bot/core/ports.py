@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import Any, Protocol
 
 from .models import Alert, Delivered, DeliveryFailed, Destination, EventFacts
-
-if TYPE_CHECKING:
-    from aiohttp import web
 
 
 class Notifier(Protocol):
@@ -46,7 +43,8 @@ class Leases(Protocol):
     async def close(self) -> None: ...
 
 
-HttpHandler = Callable[["web.Request"], Awaitable["web.StreamResponse"]]
+# An aiohttp request handler; core names no web framework, so the types stay open here.
+HttpHandler = Callable[[Any], Awaitable[Any]]
 
 
 class HttpRoutes(Protocol):
