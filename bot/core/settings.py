@@ -284,7 +284,7 @@ def secret_route_fields(schema: type[Settings]) -> dict[str, str]:
 
 
 def secret_names(schema: type[Settings]) -> list[str]:
-    """The secrets read from the environment by their own names (SLACK_BOT_TOKEN and the like)."""
+    """The secrets read from the environment by their own names (each platform names its own)."""
     annotation = schema.model_fields["secrets"].annotation
     model = annotation if isinstance(annotation, type) and issubclass(annotation, Secrets) else Secrets
     return [name for name in model.model_fields if name != "named"]
