@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from handlers.companies import CompanyIndex
 from .adapters.console import KIND_LABELS, STAGE_LABELS
 from .detection import config_file, load_companies
 from .errors import EvradarError
-from .evaluate import Score
+from .evaluate import Score, confusion
 from .feeds import parse_feed
 from .fetcher import Fetched, Fetcher, FetchFailed, NotModified
 from .lookup import EventView, Lookup
@@ -232,3 +233,22 @@ def print_eval(ours: Score, baseline: Score, title: str, console: Console) -> No
     for key in sorted(set(ours.errors) | set(baseline.errors)):
         errors.add_row(key, str(ours.errors[key]), str(baseline.errors[key]))
     console.print(errors)
+    for name, pairs in (("kind", ours.kinds), ("stage", ours.stages)):
+        _print_confusion(name, pairs, console)
+
+
+def _print_confusion(name: str, pairs: Counter[tuple[str, str]], console: Console) -> None:
+    """One confusion table on true alerts: a row per expected label, a column per detected one."""
+    labels, matrix = confusion(pairs)
+    if not labels:
+        return
+    table = Table(title=f"{name} on true alerts (rows: expected, columns: detected)")
+    table.add_column("expected \\ got")
+    for label in labels:
+        table.add_column(label or "(none)", justify="right")
+    table.add_column("right", justify="right")
+    for label, row in zip(labels, matrix, strict=True):
+        total = sum(row)
+        right = f"{row[labels.index(label)]}/{total}" if total else "-"
+        table.add_row(label or "(none)", *(str(n) if n else "." for n in row), right)
+    console.print(table)
