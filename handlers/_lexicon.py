@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 
 from ._cues import CUE_RULES, CUES, SLOT, Cue
+from ._kind import ASPECT_RULES
 from ._scan import Rule, Scanner, rule
-from ._signals import _KINDS, KIND_ORDER, KIND_WEIGHTS, SIGNALS
+from ._signals import SIGNALS
 
-__all__ = ["CUES", "KIND_ORDER", "KIND_WEIGHTS", "SCANNER", "SLOT", "Cue"]
+__all__ = ["CUES", "SCANNER", "SLOT", "Cue"]
 
 CONTEXT: list[Rule] = [
     # Companies in these positions are context, not parties.
@@ -96,7 +97,7 @@ CONTEXT: list[Rule] = [
     ),
 ]
 
-SCANNER = Scanner([r for _, r in CUE_RULES] + _KINDS + SIGNALS + CONTEXT)
+SCANNER = Scanner([r for _, r in CUE_RULES] + ASPECT_RULES + SIGNALS + CONTEXT)
 
 # "SK Innovation's BlueOval SK venture", "Ultium Cells' GM battery plants": the second name
 # modifies a noun, so it is the one that only describes. Matched right after that name.

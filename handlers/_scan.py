@@ -51,6 +51,8 @@ class Rule:
 
     ``near``: a company slot must appear within this many characters of the start.
     ``after``: for a rule that starts at a slot, what must follow the slot ("'s", ",").
+    ``examples`` must make the rule fire and ``near_misses`` must not (tests check both);
+    they are plain sentences, written for the rule, with companies named as news names them.
     """
 
     name: str
@@ -58,13 +60,29 @@ class Rule:
     regex: re.Pattern[str]
     near: int = 0
     after: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    near_misses: tuple[str, ...] = ()
 
 
 def rule(
-    name: str, triggers: str, pattern: str, *, case: bool = False, near: int = 0, after: tuple[str, ...] = ()
+    name: str,
+    triggers: str,
+    pattern: str,
+    *,
+    case: bool = False,
+    near: int = 0,
+    after: tuple[str, ...] = (),
+    examples: tuple[str, ...] = (),
+    near_misses: tuple[str, ...] = (),
 ) -> Rule:
     flags = 0 if case else re.IGNORECASE
-    return Rule(name, tuple(triggers.split()), re.compile(pattern, flags), near, after)
+    regex = re.compile(pattern, flags)
+    return Rule(name, tuple(triggers.split()), regex, near, after, examples, near_misses)
+
+
+def trigger_of(token: str, triggers: tuple[str, ...]) -> bool:
+    """True when a lower-cased word (or the slot mark) is one of the rule's trigger words."""
+    return any(token.startswith(t[:-1]) if t.endswith("*") else token == t for t in triggers)
 
 
 class Scanner:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from . import _lexicon as lx
+from ._passage import Role
 from .companies import Mention
 
 _SEPARATOR = " ;\n"
@@ -38,7 +39,7 @@ class Sentence:
 
     text: str
     weight: float
-    role: str  # "title", "lede" or "background"
+    role: Role
     mentions: list[Mention]
     hits: dict[str, list[re.Match[str]]] = field(default_factory=dict)
     parties: list[str] = field(default_factory=list)

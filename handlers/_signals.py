@@ -1,100 +1,9 @@
-"""Signals beyond the deal itself: its kind and stage, whether it is about EVs, and false alarms."""
+"""Signals beyond the deal itself: its stage, whether it is about EVs, and false alarms."""
 
 from __future__ import annotations
 
-from bot.models import Kind
-
 from ._cues import _SHORT, SLOT
 from ._scan import Rule, rule
-
-# Kind words with weights: the heaviest family in the headline and deal sentence wins.
-KIND_WEIGHTS: dict[str, tuple[Kind, float]] = {}
-_KINDS: list[Rule] = []
-
-
-def _kind(name: str, kind: Kind, weight: float, triggers: str, pattern: str) -> None:
-    KIND_WEIGHTS[name] = (kind, weight)
-    _KINDS.append(rule(name, triggers, pattern))
-
-
-_kind(
-    "k:charging",
-    "charging",
-    1.5,
-    "charging charger chargers charge supercharger superchargers nacs north battery swap swapping",
-    r"charg(?:ing|ers?|e points?)\b|superchargers?\b|nacs\b|north american charging standard\b|"
-    r"battery[- ]swap\w*|swap(?:ping)? stations?\b",
-)
-_kind(
-    "k:jv",
-    "joint_venture",
-    2.0,
-    "joint jv jvs equally 50 jointly",
-    r"joint[- ]?ventures?\b|jvs?\b|equally owned\b|50[:/-]50\b|jointly (?:owned|controlled)\b",
-)
-_kind(
-    "k:venture",
-    "joint_venture",
-    1.0,
-    "venture set form",
-    r"(?<!joint )(?<!joint-)venture\b|"
-    r"(?:set up|form) a (?:new )?company\b",
-)
-_kind(
-    "k:contract mfg",
-    "manufacturing",
-    2.0,
-    "contract manufacturing production built",
-    r"contract manufactur\w*|"
-    r"manufacturing services\b|production (?:deal|tie-up|partner)|built by\b",
-)
-_kind("k:built", "manufacturing", 2.0, "built", r"(?<=-)built\b")  # "Chery-built"
-_kind(
-    "k:make cars",
-    "manufacturing",
-    1.5,
-    "build builds building make makes making produce produces producing assemble assembles assembling "
-    "manufacture manufactures",
-    r"(?:build|builds|building|make|makes|making|produce|produces|producing|assemble|assembles|assembling|"
-    r"manufacture|manufactures)(?:\s+[^\s;.]++){0,6}?\s+(?:cars?|vehicles?|evs?|models?|vans?|trucks?|"
-    r"buses|scooters?|chassis)\b",
-)
-_kind("k:plant", "manufacturing", 0.5, "plant factory factories", r"(?:plant|factory|factories)\b")
-_kind(
-    "k:invest",
-    "investment",
-    1.0,
-    "invest invests invested investing investment investments investor "
-    "investors stake stakes equity shareholder funding capital convertible",
-    r"invest(?:s|ed|ing|ment|ments|or|ors)?\b|stakes?\b|equity\b|shareholder\b|funding\b|"
-    r"capital injection\b|convertible\b",
-)
-_kind(
-    "k:supply",
-    "supply",
-    1.0,
-    "suppl* order orders ordered purchas* to buy buys offtake procure* recycl* deliver* sourc*",
-    r"suppl(?:y|ies|ied|ier|iers|ying)\b|orders?\b|ordered\b|purchas\w*|to buy\b|buys?\b|offtake\b|"
-    r"procure\w*|recycl\w*|deliver\w*|sourc\w*",
-)
-_kind(
-    "k:tech",
-    "technology",
-    1.0,
-    "co codevelop* jointly licen* technolog* platform software autonomous "
-    "self robotaxi robotaxis driver adas research r architecture",
-    r"co-?develop\w*|jointly develop\w*|licen[cs]\w*|technolog\w*|platform\b|software\b|autonomous\b|"
-    r"self-driving\b|robotaxis?\b|driver[- ]assist\w*|adas\b|research\b|r&d\b|architecture\b",
-)
-KIND_ORDER: tuple[Kind, ...] = (
-    "charging",
-    "joint_venture",
-    "manufacturing",
-    "investment",
-    "supply",
-    "technology",
-)
-
 
 SIGNALS: list[Rule] = [
     # Stage: ended beats talks beats announced.
@@ -150,14 +59,15 @@ SIGNALS: list[Rule] = [
         r"(?:signed|signs|sign|agreed|agrees|inked|finali[sz]\w*|formali[sz]\w*|completed|launch\w*|"
         r"unveil\w*|announc\w*|will)\b",
     ),
-    # EV relevance.
+    # EV relevance: wording about the vehicles themselves ("ev") is worth more than wording about
+    # parts ("ev_part": cells, lithium, motors), which grid storage and industry use too.
     rule("ev", "ev evs bev bevs phev phevs nev nevs hev hevs xev xevs", r"(?:[bpnhx]?evs?)\b", case=False),
     rule(
         "ev",
         "electric",
         r"electric[- ](?:vehicles?|cars?|trucks?|bus|buses|vans?|suvs?|pickups?|scooters?|"
-        r"motorcycles?|two-wheelers?|three-wheelers?|sedans?|models?|mobility|powertrains?|drive|motors?|semis?|"
-        r"rickshaws?|autos?|lorr(?:y|ies)|delivery)\b",
+        r"motorcycles?|two-wheelers?|three-wheelers?|sedans?|models?|mobility|semis?|"
+        r"rickshaws?|autos?|lorr(?:y|ies)|delivery|motorbikes?|bikes?|crossovers?|fleet)\b",
     ),
     rule("ev", "electric", r"electric [A-Z][\w-]+", case=True),
     rule(
@@ -173,42 +83,84 @@ SIGNALS: list[Rule] = [
     ),
     rule(
         "ev",
+        "robotaxi robotaxis robo autonomous self driverless driver adas automated smart intelligent "
+        "lidar e ultium skateboard epowertrain",
+        r"(?:robo-?taxis?|autonomous|self-driving|driverless|driver[- ]assist\w*|adas|automated[- ]driving|"
+        r"smart[- ]driving|smart[- ](?:cars?|vehicles?|evs?|mobility)|intelligent (?:driving|vehicles?|cars?|"
+        r"electric)|lidar|e-(?:scooters?|bikes?|trucks?|buses?|vans?)|ultium|skateboard|e-?powertrain)\b",
+    ),
+    rule(
+        "ev_part",
         "battery",
         r"battery (?:cells?|packs?|plants?|factory|factories|makers?|materials|recycl\w*|"
         r"supply|production|venture|company|maker|start-?up|technology|tech|systems?|manufactur\w*)\b",
     ),
     rule(
-        "ev",
-        "lithium li cells cell gigafactory gigafactories cathode cathodes anode anodes precursor "
-        "precursors solid lfp nmc gwh",
-        r"(?:(?:lithium|li)-ion|cells?|gigafactor(?:y|ies)|lithium|cathodes?|anodes?|precursors?|solid-state|"
-        r"lfp|nmc|gwh)\b",
+        "ev_part",
+        "lithium li gigafactory gigafactories cathode cathodes anode anodes precursor "
+        "precursors solid lfp nmc gwh cylindrical prismatic pouch",
+        r"(?:(?:lithium|li)-ion|gigafactor(?:y|ies)|lithium|cathodes?|anodes?|precursors?|solid-state|"
+        r"lfp|nmc|gwh|(?:cylindrical|prismatic|pouch) (?:cells?|batter(?:y|ies)))\b",
     ),
     rule(
-        "ev",
-        "robotaxi robotaxis robo autonomous self driverless driver adas automated smart intelligent "
-        "lidar e edrive edrives inverter inverters silicon sic fuel ultium skateboard epowertrain",
-        r"(?:robo-?taxis?|autonomous|self-driving|driverless|driver[- ]assist\w*|adas|automated[- ]driving|"
-        r"smart[- ]driving|smart[- ](?:cars?|vehicles?|evs?|mobility)|intelligent (?:driving|vehicles?|cars?|"
-        r"electric)|lidar|e-axles?|edrives?|e-motors?|inverters?|silicon carbide|sic|e-(?:scooters?|bikes?|"
-        r"trucks?|buses?|vans?)|fuel[- ]cell (?:trucks?|vehicles?|cars?|buses?)|ultium|skateboard|"
-        r"e-?powertrain)\b",
+        "ev_part",
+        "electric e edrive edrives inverter inverters silicon sic powertrain powertrains drive",
+        r"(?:electric[- ](?:drive|motors?|powertrains?|drivetrains?)|e-axles?|edrives?|e-motors?|inverters?|"
+        r"silicon carbide|sic|(?:electric )?drive units?)\b",
     ),
-    rule("not_ev", "solar fuel stem", r"(?:solar|fuel|stem) cells?\b"),  # read with "ev" cells
+    # Domains next to EVs that share their words: named, so a rejection can say which.
+    rule(
+        "off:grid",
+        "grid megapack megapacks utility energy stationary mwh mw power interconnector aemo big bess ess "
+        "storage solar",
+        r"(?:grid|megapacks?|utility[- ](?:scale|storage)|energy[- ]storage|stationary storage|mwh|mw|"
+        r"power plants?|interconnector|aemo|big battery|bess|ess|storage (?:projects?|systems?|plants?|"
+        r"contracts?|orders?|capacity|sites?|facilit(?:y|ies))|solar[- ](?:plus[- ])?storage)\b",
+        examples=("SK On wins its first energy-storage order", "CATL to supply batteries for a 19 GWh BESS"),
+        near_misses=("CATL to supply batteries for BMW's electric cars",),
+    ),
+    rule(
+        "off:hydrogen",
+        "hydrogen fuel electrolys* electrolyz* electrolyser electrolysers",
+        r"(?:hydrogen|fuel[- ]cells?|electroly[sz]\w*)\b",
+        examples=("Honda and GM to stop fuel cell production", "a hydrogen truck venture"),
+        near_misses=("a fuel-efficient car",),
+    ),
+    rule(
+        "off:motors",
+        "industrial motor motors pumps compressors hvac machinery",
+        r"(?:industrial (?:electric )?(?:motors?|drives|automation|equipment|machinery)|motors? for "
+        r"(?:industr\w+|pumps|fans|compressors|machinery|factories|appliances)|hvac|compressors|pumps)\b",
+        examples=("a venture to make industrial electric motors", "motors for pumps and fans"),
+        near_misses=("electric motors for its SUVs",),
+    ),
+    rule(
+        "off:car software",
+        "voice in infotainment alexa siri chatgpt connected connectivity",
+        r"(?:voice assistants?|voice control|in-car (?:software|assistants?|entertainment|voice|apps?|"
+        r"payments?)|infotainment|alexa|siri|chatgpt|connected[- ]car (?:services|platform)|connectivity)\b",
+        examples=("Mercedes adds a ChatGPT voice assistant", "an in-car entertainment deal"),
+        near_misses=("Mercedes adds Nvidia driving software",),
+    ),
+    rule(
+        "off:electronics",
+        "smartphone smartphones phone phones laptop laptops tablet tablets wearables consumer tv tvs",
+        r"(?:smartphones?|phones?|laptops?|tablets?|wearables|consumer electronics|tvs?|televisions?)\b",
+        examples=("chips for smartphones and laptops",),
+        near_misses=("chips for electric cars",),
+    ),
     rule(
         "not_ev",
-        "grid megapack megapacks utility energy stationary mwh mw power interconnector aemo big "
-        "missile missiles army navy submarine submarines military defence defense evtol air aircraft airline "
-        "airlines aviation petrol diesel gasoline combustion formula f1 vaccine vaccines drug drugs oncology "
-        "pharma* antibod* cancer clinical credit mastercard pay reinsur* 5g satellite satellites starlink siri "
-        "sponsor* shirt shirts tournament football tennis stadium infotainment cloud plea assault charged "
-        "convicted sentenced courtroom mining haul solar engine engines",
-        r"(?:grid|megapacks?|utility-scale|energy storage|stationary storage|mwh|mw|power plants?|"
-        r"interconnector|aemo|big battery|missiles?|army|navy|submarines?|military|defen[cs]e contract|evtol|"
+        "solar fuel stem missile missiles army navy submarine submarines military defence defense evtol air "
+        "aircraft airline airlines aviation petrol diesel gasoline combustion formula f1 vaccine vaccines drug "
+        "drugs oncology pharma* antibod* cancer clinical credit mastercard pay reinsur* 5g satellite "
+        "satellites starlink sponsor* shirt shirts tournament football tennis stadium cloud plea assault "
+        "charged convicted sentenced courtroom mining haul engine engines",
+        r"(?:(?:solar|stem) cells?|missiles?|army|navy|submarines?|military|defen[cs]e contract|evtol|"
         r"air[- ]taxis?|aircraft|airlines?|aviation|petrol|diesel|gasoline|combustion|formula (?:one|1)|f1|"
         r"vaccines?|drugs?|oncology|pharma\w*|antibod\w+|cancer|clinical|credit cards?|mastercard|pay later|"
-        r"reinsur\w+|5g|satellites?|starlink|siri|sponsor\w*|shirts?|tournament|football|tennis|stadium|"
-        r"infotainment|cloud|plea|assault|charged with|convicted|sentenced|courtroom|mining operations?|"
+        r"reinsur\w+|5g|satellites?|starlink|sponsor\w*|shirts?|tournament|football|tennis|stadium|"
+        r"cloud|plea|assault|charged with|convicted|sentenced|courtroom|mining operations?|"
         r"haul trucks|solar (?:cells?|modules?|panels?|roofs?|farms?|power|energy|glass)|engines?)\b",
     ),
     # Headlines about something other than a deal: an alert needs the deal up front then.

@@ -1,0 +1,261 @@
+"""What kind of deal a story reports, read as an analyst reads it: the main aspect decides.
+
+A story often has several aspects: a stake and a joint development, a plant and a joint
+venture, a supply contract and an equity swap. Each aspect is a rule below. A *decisive*
+aspect says what the deal is on its own ("takes a 20% stake", "to build Fisker's cars");
+the others only lean ("software", "plant"). The headline is read first, then the lede
+sentence by sentence; the first of them with a decisive aspect decides, and within one
+sentence the order of ``PRECEDENCE`` settles it ("build X's cars" is manufacturing even with
+a stake; a stake plus co-development is investment; a plant owned together is a joint
+venture). Stories with no decisive aspect fall back to the leaning words, then to who
+the partners are (a battery maker and a carmaker: supply).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.models import Kind
+
+from ._scan import Rule, rule
+from ._weights import KIND_LEAN, ROLE_WEIGHT
+
+if TYPE_CHECKING:
+    from ._sentence import Sentence
+
+
+@dataclass(frozen=True, slots=True)
+class Aspect:
+    """One aspect of a deal: the kind it points to and whether it decides the kind alone."""
+
+    kind: Kind
+    decisive: bool
+    lean: float = KIND_LEAN.plain
+
+
+ASPECTS: dict[str, Aspect] = {}
+ASPECT_RULES: list[Rule] = []
+
+
+def _aspect(name: str, aspect: Aspect, triggers: str, pattern: str, examples: str, misses: str = "") -> None:
+    ASPECTS[name] = aspect
+    ASPECT_RULES.append(
+        rule(
+            name,
+            triggers,
+            pattern,
+            examples=tuple(e for e in examples.split(" | ") if e),
+            near_misses=tuple(m for m in misses.split(" | ") if m),
+        )
+    )
+
+
+_aspect(
+    "k:charging",
+    Aspect("charging", decisive=True, lean=KIND_LEAN.strong),
+    "charging charger chargers charge supercharger superchargers nacs north battery swap swapping fast high",
+    r"(?<!on-board )(?:(?:fast|high-power|high power)[- ])?(?:charg(?:ing|ers?|e points?)|superchargers?)\b"
+    r"(?! (?:time|speed|port|standard)s?\b)|nacs\b|north american charging standard\b|battery[- ]swap\w*|"
+    r"swap(?:ping)? (?:stations?|network)\b",
+    "BP and Didi to build charging hubs in China | Nio and CATL extend battery-swap network",
+    "an e-motor, inverter and on-board charger venture | cells with a faster charging time",
+)
+_aspect(
+    "k:jv",
+    Aspect("joint_venture", decisive=True, lean=KIND_LEAN.heavy),
+    "joint jv jvs equally 50 jointly",
+    r"joint[- ]?ventures?\b|jvs?\b|equally owned\b|50[:/-]50\b|jointly (?:owned|controlled|run)\b|"
+    r"joint (?:company|companies|plant|factory|battery plant)\b",
+    "Honda and LG form a joint venture | a 50:50 company in China | a joint company for EVs",
+    "a joint statement on trade",
+)
+_aspect(
+    "k:jv-hedged",
+    Aspect("joint_venture", decisive=False, lean=0.0),
+    "may might could possibility possibly option",
+    r"(?:may|might|could|possibility of|possibly|option to) (?:later )?(?:\w+ ){0,3}?"
+    r"(?:form|set up|create|establish)\w* (?:a |an )?(?:[\w-]+ ){0,2}?joint[- ]?ventures?\b",
+    "with the possibility of forming joint ventures later | may form a chip joint venture",
+    "will form a joint venture",
+)
+_aspect(
+    "k:venture",
+    Aspect("joint_venture", decisive=True, lean=KIND_LEAN.plain),
+    "venture set sets setting form forms forming build builds building",
+    r"(?<!joint )(?<!joint-)venture\b(?! capital)|"
+    r"(?:set(?:s|ting)? up|form(?:s|ing)?) a (?:new |joint )?company\b|"
+    r"(?:build|builds|building|run|runs|operate|operates) (?:\w+ ){1,4}?together\b",
+    "the electric-car venture it started with BYD | to set up a new company | to build vans together",
+    "venture capital firm | a company spokesman",
+)
+_aspect(
+    "k:contract mfg",
+    Aspect("manufacturing", decisive=True, lean=KIND_LEAN.heavy),
+    "contract manufacturing production built assembled under",
+    r"contract[- ](?:manufactur\w*|builder|assembl\w*)|manufacturing (?:services|partner)\b|"
+    r"production (?:deal|tie-up|partner|base)\b|built by\b|(?:assembled|built|made) under contract\b|"
+    r"under contract\b",
+    "will be assembled under contract by Magna | picks BYD as manufacturing partner | a contract manufacturer",
+    "the production of batteries rose",
+)
+_aspect(
+    "k:built",
+    Aspect("manufacturing", decisive=True, lean=KIND_LEAN.heavy),
+    "built",
+    r"(?<=-)built\b(?! (?:for|in)\b)",
+    "Freelander returns as Chery-built EVs",
+    "the Mississippi-built EVs in Canton",
+)
+_aspect(
+    "k:make cars",
+    Aspect("manufacturing", decisive=False, lean=KIND_LEAN.strong),
+    "build builds building make makes making produce produces producing assemble assembles assembling "
+    "manufacture manufactures",
+    r"(?:build|builds|building|make|makes|making|produce|produces|producing|assemble|assembles|assembling|"
+    r"manufacture|manufactures)(?:\s+[^\s;.]++){0,6}?\s+(?:cars?|vehicles?|evs?|models?|vans?|trucks?|"
+    r"buses|scooters?|chassis|suvs?)\b",
+    "to make electric cars | will assemble the vans",
+    "to make battery cells",
+)
+_aspect(
+    "k:plant",
+    Aspect("manufacturing", decisive=False, lean=KIND_LEAN.light),
+    "plant factory factories",
+    r"(?:plant|factory|factories)\b",
+    "a new battery plant",
+)
+_aspect(
+    "k:stake",
+    Aspect("investment", decisive=True, lean=KIND_LEAN.plain),
+    "stake stakes shareholder shareholders equity funding capital convertible share shares warrants round",
+    r"stakes?\b|(?:largest |biggest |second-largest )?shareholders?\b|equity (?:stake|investment|deal)\b|"
+    r"funding round\b|capital injection\b|convertible\b|shares? (?:purchase|subscription|issue|placement)\b|"
+    r"round (?:in|of)\b",
+    "becomes its biggest shareholder | a 3.7 billion yuan share purchase | leads a round in Wallbox",
+    "shares rose 5% | a share of the market",
+)
+_aspect(
+    "k:invest",
+    Aspect("investment", decisive=False, lean=KIND_LEAN.plain),
+    "invest invests invested investing investment investments investor investors",
+    r"invest(?:s|ed|ing|ment|ments|or|ors)?\b",
+    "will invest $300 million",
+)
+_aspect(
+    "k:supply",
+    Aspect("supply", decisive=True, lean=KIND_LEAN.plain),
+    "suppl* order orders ordered ordering offtake cell cells battery batteries",
+    r"suppl(?:y|ies|ied|ier|iers|ying)\b|orders?\b(?! (?:to|of business)\b)|ordered\b|ordering\b|offtake\b|"
+    r"(?:cell|battery) (?:partners?|suppliers?|contracts?)\b|(?:cells|batteries) from\b",
+    "will supply cylindrical cells | an offtake agreement | picks CATL and EVE as cell partners",
+    "in order to cut costs",
+)
+_aspect(
+    "k:fleet",
+    Aspect("supply", decisive=True, lean=KIND_LEAN.plain),
+    "0 1 2 3 4 5 6 7 8 9",
+    r"\d[\d,.]*(?:\s?(?:k|000))?\+?\s+(?:new\s+)?(?:[\w-]+\s+){0,3}?(?:vehicles|cars|evs|robotaxis|vans|trucks|"
+    r"buses|suvs|sedans|scooters|semis|e-buses|units)\b",
+    "to put 100,000 EVs on the platform | ordering 20,000 Gravity robotaxis",
+    "a plant for 50,000 vehicles a year, it said",
+)
+_aspect(
+    "k:buys",
+    Aspect("supply", decisive=False, lean=KIND_LEAN.plain),
+    "purchas* to buy buys procure* recycl* deliver* sourc*",
+    r"(?<!share )purchas\w*|to buy\b|buys?\b|procure\w*|recycl\w*|deliver\w*|sourc\w*",
+    "agreed to buy nickel | sourcing cells",
+    "a share purchase",
+)
+_aspect(
+    "k:distribution",
+    Aspect("other", decisive=True, lean=KIND_LEAN.plain),
+    "distributor distributors distribution dealer dealers dealership import importer sales",
+    r"distribut(?:or|ors|ion)\b|dealers?(?:hips?)?\b|import(?:er)?s? and sells?\b|import and distribute\b|"
+    r"sales partners?\b",
+    "names Rever as its distributor | chose dealer group Hedin to import and sell its cars",
+    "the sales rose",
+)
+_aspect(
+    "k:co-develop",
+    Aspect("technology", decisive=True, lean=KIND_LEAN.plain),
+    "co codevelop* jointly joint licen* codesign* research",
+    r"co-?develop\w*|jointly (?:develop|research|design|engineer|work)\w*|joint (?:development|research)\b|"
+    r"licen[cs]\w*|co-?design\w*|technology (?:partner|partnership|deal|agreement|licen[cs]e)\b",
+    "agreed to co-develop electric drive units | to jointly research a platform | a technology licence",
+    "a jointly owned plant",
+)
+_aspect(
+    "k:tech",
+    Aspect("technology", decisive=False, lean=KIND_LEAN.plain),
+    "technolog* platform software autonomous self robotaxi robotaxis driver adas research r architecture "
+    "chip chips powertrain powertrains drive",
+    r"technolog\w*|platform\b|software\b|autonomous\b|self-driving\b|robotaxis?\b|driver[- ]assist\w*|"
+    r"adas\b|research\b|r&d\b|architecture\b|chips?\b|powertrains?\b|drive units?\b",
+    "a new EV platform | self-driving software",
+)
+
+# Within one sentence, the first kind here that a decisive aspect names wins.
+PRECEDENCE: tuple[Kind, ...] = (
+    "charging",
+    "joint_venture",
+    "manufacturing",
+    "investment",
+    "supply",
+    "other",
+    "technology",
+)
+# What a deal between a company of this sector and another usually is, when nothing else says.
+SECTOR_KIND: dict[str, Kind] = {
+    "battery": "supply",
+    "battery_materials": "supply",
+    "charging": "charging",
+    "autonomy": "technology",
+    "semiconductor": "technology",
+}
+
+
+# Cues that name a counterparty decide these kinds as a decisive aspect would.
+_BOUND_KINDS: dict[str, Kind] = {"manufacturing": "manufacturing", "investment": "investment", "supply": "supply"}
+
+
+def decisive_kinds(sent: Sentence) -> set[Kind]:
+    """The kinds that this sentence's decisive aspects (and bound deal cues) name."""
+    kinds: set[Kind] = {ASPECTS[name].kind for name in sent.hits if name in ASPECTS and ASPECTS[name].decisive}
+    if "k:jv-hedged" in sent.hits and not _unhedged_jv(sent):
+        kinds.discard("joint_venture")
+    for link in sent.links:
+        kind = _BOUND_KINDS.get(link.cue.kind)
+        if kind and link.cue.bound and link.target:
+            kinds.add(kind)  # "builds X's cars", "invests in X", "supplies X"
+    return kinds
+
+
+def _unhedged_jv(sent: Sentence) -> bool:
+    hedged = {m.start() for m in sent.hits.get("k:jv-hedged", ())}
+    return any(not any(h < m.start() < h + 80 for h in hedged) for m in sent.hits.get("k:jv", ()))
+
+
+def decide(sents: Sequence[Sentence], *, ended: bool, sectors: Sequence[str]) -> Kind:
+    """The kind of the deal the headline and lede report; see the module docstring."""
+    if ended and any(_names_venture(s) for s in sents):
+        return "joint_venture"  # an exit from a venture ends that venture, however it is told
+    for sent in sents:
+        kinds = decisive_kinds(sent)
+        if kinds:
+            return next(k for k in PRECEDENCE if k in kinds)
+    leaning: dict[Kind, float] = {}
+    for sent in sents:
+        for name in sent.hits:
+            aspect = ASPECTS.get(name)
+            if aspect is not None:
+                leaning[aspect.kind] = leaning.get(aspect.kind, 0.0) + aspect.lean * ROLE_WEIGHT[sent.role]
+    if leaning and max(leaning.values()) > 0:
+        return max(PRECEDENCE, key=lambda k: leaning.get(k, 0.0))
+    return next((SECTOR_KIND[s] for s in sectors if s in SECTOR_KIND), "other")
+
+
+def _names_venture(sent: Sentence) -> bool:
+    return any(name in sent.hits for name in ("k:jv", "k:venture")) and "k:jv-hedged" not in sent.hits
