@@ -31,9 +31,41 @@ class Cue:
     kind: str = ""
     bound: bool = False  # the rule's slot group names the counterparty
     mutual: bool = False  # the parties act together ("X and Y plan"), none is the other's counterparty
+    stage: str = ""  # a stage the cue settles by itself ("ended" for an exit)
 
 
 CUE_RULES: list[tuple[Cue, Rule]] = []
+
+
+def verb_forms(lemmas: str) -> str:
+    """A regex alternation of every form of the verbs ("sign" -> sign, signs, signed, signing).
+
+    Irregular forms follow a slash ("build/built", "plan/planned/planning"); a particle
+    follows an underscore ("set_up" -> set up, sets up, setting up).
+    """
+    forms: list[str] = []
+    for entry in lemmas.split():
+        verb, *irregular = entry.split("/")
+        word, _, particle = verb.partition("_")
+        if word.endswith("y") and word[-2] not in "aeiou":
+            own = [word, word[:-1] + "ies", word[:-1] + "ied", word + "ing"]
+        elif word.endswith("e"):
+            own = [word, word + "s", word + "d", word[:-1] + "ing"]
+        else:
+            third = word + ("es" if word.endswith(("s", "sh", "ch", "x")) else "s")
+            own = [word, third, word + "ed", word + "ing"]
+        tail = rf"\s+{particle}" if particle else ""
+        forms += [f + tail for f in own] + [f.replace("_", r"\s+") for f in irregular]
+    return "|".join(sorted(set(forms), key=len, reverse=True))
+
+
+# What companies named together at the start of a clause do together.
+_JOINT_VERBS = verb_forms(
+    "plan/planned/planning launch open build/built develop form create set_up/setting_up start unveil "
+    "sign team_up join partner expand extend deepen widen explore study invest establish break/broke "
+    "strike/struck ink seal unite combine reveal show debut present introduce roll_out begin/began/beginning "
+    "announce make/made pool collaborate cooperate co-develop agree/agreeing"
+)
 
 
 def _cue(
@@ -255,9 +287,11 @@ _cue(
     True,
     "build builds building make makes making produce produces producing assembl* manufactur*",
     rf"(?:build|builds|building|make|makes|making|produce|produces|producing|assembl\w*|manufactur\w*)"
-    rf"\s+{_S}(?:'s)?\s+(?:\w+[\s-]){{0,3}}?(?:cars|vehicles|evs|models|vans|trucks|buses|scooters)\b",
-    examples="Magna to build Fisker's electric SUVs | Nissan will build Mitsubishi Motors vehicles",
-    misses="Magna to build electric SUVs",
+    rf"\s+(?:{_S}(?:'s)?\s+(?:\w+[\s-]){{0,3}}?(?:cars?|vehicles?|evs?|models?|vans?|trucks?|buses|"
+    rf"scooters?|suvs?|sedans?|pickups?|crossovers?|minivans?|e-scooters?)\b|{_S}'s\s+(?-i:[A-Z0-9][\w-]*)\b)",
+    examples="Magna to build Fisker's electric SUVs | Nissan will build Mitsubishi Motors vehicles | "
+    "Stellantis stops assembling Leapmotor's T03 in Poland",
+    misses="Magna to build electric SUVs | Stellantis stops assembling Leapmotor's own plan",
 )
 _cue(
     "at plant of",
@@ -292,9 +326,11 @@ _cue(
     rf"(?:use|uses|using|adopt\w*|integrat\w*|deploy\w*|offer\w*|put|puts|bring\w*|licens\w*|licenc\w*|"
     rf"switch\w* to|tap\w*|pick\w*|select\w*|choos\w*|chose)\s+{_S}(?:'s)?\s+(?:[\w-]+\s+){{0,4}}?"
     rf"(?:platform|technology|tech|chips?|software|systems?|architecture|robotaxis?|vehicles|plug|connector|"
-    rf"standard|network|batteries|cells|app|chassis|drive|solution|services)\b",
-    examples="Toyota will use BYD's battery technology | Mercedes adopts Nvidia's chips",
-    misses="Toyota will use new battery technology",
+    rf"standard|network|batteries|cells|app|chassis|drive|solution|services|anodes?|cathodes?|materials?|"
+    rf"motors?|powertrains?|modules?|packs?|lidars?|sensors?|inverters?|e-axles?|units?)\b",
+    examples="Toyota will use BYD's battery technology | Mercedes adopts Nvidia's chips | "
+    "Mercedes picks Sila's silicon anode for the G-Class",
+    misses="Toyota will use new battery technology | Mercedes picks its chief for the unit",
 )
 _cue(
     "on app of",
@@ -380,13 +416,7 @@ _cue(
     True,
     "⟦",
     rf"{_S}(?:'s)?(?:\s*,\s*(?:[\w-]+'s\s+)?{_S})*,?\s+(?:and|&)\s+(?:[\w-]+'s\s+)?(?:[\w-]+\s+){{0,2}}?"
-    rf"{_S}(?:'s)?\s+(?:\w+\s+)?(?:plan|plans|launch|launches|open|opens|build|builds|develop|develops|form|"
-    rf"forms|create|creates|set up|sets up|start|starts|unveil|unveils|agree|agrees|sign|signs|to|will|"
-    rf"team|teams|join|joins|partner|partners|expand|expands|extend|extends|deepen|deepens|widen|widens|"
-    rf"explore|explores|study|studies|invest|invests|establish|establishes|break|breaks|strike|strikes|ink|"
-    rf"inks|seal|seals|unite|unites|combine|combines|co-develop|jointly|reveal|reveals|unveil|show|shows|"
-    rf"debut|debuts|present|presents|introduce|introduces|roll out|rolls out|begin|begins|announce|"
-    rf"announces)\b",
+    rf"{_S}(?:'s)?\s+(?:\w+\s+)?(?:{_JOINT_VERBS}|to|will|jointly|co-develop\w*)\b",
     after=(",", " and", " &", "'s", "’s", " ,"),
     mutual=True,
     examples="BMW and Daimler plan a joint platform | Ford, Volkswagen and Rivian sign a pact",
@@ -517,9 +547,9 @@ _cue(
     "supply",
     False,
     "suppl* offtake",
-    r"suppl(?:y|ier|iers|ies)\b|offtake\b",
-    examples="a battery supply pact with CATL | a lithium offtake agreement",
-    misses="a supplement to the paper",
+    r"suppl(?:y|ies)\b(?! chains?\b)|(?<!its )(?<!their )(?<!battery )suppliers?\b|offtake\b",
+    examples="a battery supply pact with CATL | a lithium offtake agreement | CATL becomes a supplier to Ford",
+    misses="a supplement to the paper | its battery supplier LG will pay | supply chain worries",
 )
 _cue(
     "stake",

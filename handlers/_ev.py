@@ -41,7 +41,8 @@ def judge(
     lead = [s for s in (head, deal) if s is not None]
     found = unique(n for s in lead for n in s.hits if n in OFF_EV)
     domains = [OFF_EV[n][0] for n in found]
-    blocking = [OFF_EV[n][0] for n in found if not (vehicle and OFF_EV[n][1])]
+    lead_vehicle = [w for s in lead for w in s.words("ev")]  # vehicle wording where the deal is told
+    blocking = [OFF_EV[n][0] for n in found if not (lead_vehicle and OFF_EV[n][1])]
     words = vehicle + ([] if domains else parts)
     head_words = (head.words("ev") + ([] if domains else head.words("ev_part"))) if head else []
     prior = _prior(sents, partners, index)

@@ -107,6 +107,12 @@ ATTRIBUTIVE = re.compile(
     r"models|chips|batteries|cells)\b",
     re.IGNORECASE,
 )
+# "Core Lithium's Tesla term sheet": a deal noun after the second name makes both parties.
+DEAL_NOUN = re.compile(
+    r"\s*(?:[\w-]+\s+){0,2}?(?:deal|contract|order|term sheet|agreement|partnership|pact|tie-?up|alliance|"
+    r"supply|offtake|talks)\b",
+    re.IGNORECASE,
+)
 LISTING_CONT = re.compile(rf"\s*(?:,|,?\s*and|,?\s*or)\s+(?:[\w-]+\s+){{0,2}}?{SLOT}", re.IGNORECASE)
 
 # Brand names that are also everyday words: trusted only where the text corroborates them.

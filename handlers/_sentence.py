@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from . import _headline as hl
 from . import _lexicon as lx
 from ._passage import Role
 from .companies import Mention
@@ -95,11 +96,27 @@ def read(sents: list[Sentence], children: dict[str, str]) -> None:
     for name, matches in lx.SCANNER.scan(story).items():
         for match in matches:
             sents[bisect_right(starts, match.start()) - 1].hits.setdefault(name, []).append(match)
-    for sent in sents:
-        _analyse(sent, story, slots, children)
+    for sent, piece in zip(sents, pieces, strict=True):
+        clauses = hl.parse(piece) if sent.role is Role.TITLE else []
+        _analyse(sent, story, slots, children, hl.contrasted(clauses, piece) if clauses else set())
+        if clauses:
+            _headline_links(sent, clauses)
 
 
-def _analyse(sent: Sentence, story: str, slots: list[tuple[int, int]], children: dict[str, str]) -> None:
+def _headline_links(sent: Sentence, clauses: list[hl.Clause]) -> None:
+    """Deals the headline states by its form alone (slots of a headline are its own: it comes first)."""
+    names = [m.name for m in sent.mentions]
+    for form in hl.FORMS.values():
+        for parties, target in form.find(clauses):
+            found = unique(names[i] for i in parties if i < len(names) and names[i] in sent.parties)
+            if len(found) >= 2:
+                counterparty = names[target] if 0 <= target < len(names) else ""
+                sent.links.append(Link(form.cue, tuple(found), sent.text, counterparty))
+
+
+def _analyse(
+    sent: Sentence, story: str, slots: list[tuple[int, int]], children: dict[str, str], contrast: set[int]
+) -> None:
     def local(slot: int) -> int:
         return slots[slot][1]
 
@@ -108,7 +125,7 @@ def _analyse(sent: Sentence, story: str, slots: list[tuple[int, int]], children:
         child = children.get(sent.mentions[i].name)
         if child:
             sent.mentions[i] = Mention(child, sent.mentions[i].start, sent.mentions[i].end, True)
-    context = {local(s) for s in _context_slots(sent, story)}
+    context = {local(s) for s in _context_slots(sent, story)} | contrast
     context |= {i for i, m in enumerate(sent.mentions) if m.plural}
     party = [i for i in range(len(sent.mentions)) if i not in context]
     sent.parties = unique(sent.mentions[i].name for i in party)
@@ -135,6 +152,8 @@ def _context_slots(sent: Sentence, story: str) -> set[int]:
     """Slots that describe or list rather than take part ("Volkswagen's Audi": Volkswagen)."""
     context: set[int] = set()
     for match in sent.hits.get("describes_next", ()):
+        if lx.DEAL_NOUN.match(story, match.end()):
+            continue  # "X's Y supply deal": both are parties
         attributive = lx.ATTRIBUTIVE.match(story, match.end())
         context.add(int(match.group(2) if attributive else match.group(1)))
     for match in sent.hits.get("describes_unit", ()):

@@ -12,13 +12,18 @@ SIGNALS: list[Rule] = [
         "exit* pull* quit* scraps scrapped scrapping scrap cancel* terminat* unwind* unwound wind* "
         "withdr* back* abandon* dissolv* break* broke split splits ditch* call* walk* revok* no sole full buy* "
         "bought takes take step* stepped stepping paus* suspend* shelv* put puts leav* sells sell end ends "
-        "ended ending reject* block* veto* stop*",
+        "ended ending reject* block* veto* stop* halt* ceas* laps* expir* fall falls fell cut* shrink* shrank "
+        "reduc* trim* pare* lower* hand* cede* ceding give gives giving",
         r"(?:exit\w*|pull\w* (?:out|back)|quit\w*|scraps|scrapped|scrapping|cancel\w*|terminat\w*|"
         r"unwind\w*|unwound|wind\w* down|withdr[ae]w\w*|back\w* out|abandon\w*|dissolv\w*|break\w* up|"
         r"broke up|splits?|ditch\w*|call\w* off|walk\w* away|revok\w*|no longer|sole owner|full ownership|"
         r"buys? out|bought out|buying out|buyout|takes? full control|steps? back|stepped back|stepping back|"
         r"paus(?:e|es|ed|ing)|suspend\w*|shelv(?:e|es|ed|ing)|put on hold|puts? on ice|reject\w*|block\w*|"
-        r"veto\w*|stop\w* (?:funding|supporting|supplying|buying|working)|"
+        r"veto\w*|(?:stop\w*|halt\w*|ceas\w*) (?:\w+ing\b|production|assembly|work|supplies)|"
+        r"laps(?:e|es|ed|ing)|expir(?:e|es|ed|ing)|f(?:a|e)ll(?:s)? through|"
+        r"(?:cut\w*|shrink\w*|shrank|reduc\w*|trim\w*|pare[sd]?|lower\w*) (?:its |their )?(?:\w+ ){0,2}?"
+        r"(?:stake|holding|shareholding)|hand\w* (?:over )?(?:\w+ ){0,2}?control|"
+        r"(?:cede[sd]?|ceding|gives? up|giving up) (?:\w+ )?control|"
         r"sells? (?:its|their) (?:remaining |entire )?(?:\d+% )?(?:stake|shares|holding)|"
         r"leav\w* (?:the |its )?(?:\w+ ){0,2}(?:venture|partnership|alliance)|leaves\b|"
         r"end(?:s|ed|ing)? (?:its |their |the )?(?:[\w:]+[ -]){0,3}?(?:partnership|venture|jv|alliance|deal|"
@@ -35,13 +40,15 @@ SIGNALS: list[Rule] = [
         "talks",
         "in talks holds held discuss* negotiat* said reportedly report reports according sources "
         "source people familiar citing weigh weighs weighing mull* eyes eyeing courting courts approached "
-        "sound* early near nearing close plan plans planned would pitch* lining working rumor* rumour* "
+        "sound* early near nears nearing close plan plans planned would pitch* lining working rumor* rumour* "
+        "deny denies denied talks"
         "speculat* not",
         r"(?:in talks|talks (?:with|on|about|to)|holds? talks|held talks|in discussions?|discuss\w*|"
         r"negotiat\w*|said to|reportedly|report:|reports? say|according to (?:people|sources|a report)|"
         r"sources? (?:said|say|says|told|familiar)|people (?:familiar|with knowledge|close to|briefed)|"
         r"familiar with the matter|citing people|weigh(?:s|ing)?|mull\w*|eye(?:s|ing)|courting|courts|"
-        r"approached|sound\w* out|in early-stage|early-stage talks|near(?:ing)? (?:a )?deal|"
+        r"approached|sound\w* out|in early-stage|early-stage talks|nears? (?:a )?deal|nearing (?:a )?deal|"
+        r"talks (?:for|over)|den(?:y|ies|ied) (?:a |the )?(?:\w+ )?reports?|reports? (?:that|of)|"
         r"close to (?:a )?deal|plan(?:s|ned)? to announce|would (?:buy|invest|take|build|supply|partner)|"
         r"pitch\w*|lining up|working (?:internally )?on a plan|rumou?r\w*|speculat\w*|"
         r"not (?:yet )?(?:been )?(?:agreed|finali[sz]ed|signed))\b",
@@ -172,10 +179,12 @@ SIGNALS: list[Rule] = [
         "incorporate incorporates file files bankrupt* chapter administration insolvency collapse collapses "
         "tariff tariffs subsid* incentive incentives ban bans fined probe investigat* lawsuit sue sues settle* "
         "passes milestone breaks picks outsell* outsold overtake* overtook beats tops ranking best fire fires "
-        "blaze replace* defect defects crash crashes duty duties auction arrive arrives arriving hits goes",
+        "blaze replace* defect defects crash crashes duty duties auction arrive arrives arriving hits goes "
+        "hand hands handed deliver delivers",
         r"(?:hires?|hired|appoints?|appointed|names? (?:new|former|ex-)|resigns?|steps? down|recalls?|"
         r"recalled|layoffs?|lays? off|cuts? (?:\d+|jobs|staff)|ipo|debut\w*|earnings|revenue|profit|"
-        r"loss(?:es)?|quarter|results|deliveries|sales (?:rise|fall|jump|drop)|unveil\w*|launch(?:es|ed)? "
+        r"loss(?:es)?|quarter|results|deliveries|sales (?:rise|fall|jump|drop)|unveil\w*|hands? over|handed over|"
+        r"delivers? (?:its |the )?first|launch(?:es|ed)? "
         r"(?:its|the|a|new)|reveals?|opens? (?:its|a|first|new)|incorporates?|files? for|bankrupt\w*|"
         r"chapter (?:7|11)|administration|insolvency|collapses?|tariffs?|subsid\w+|incentives?|bans?|fined|"
         r"probe|investigat\w*|lawsuit|sues?|settle\w*|passes|milestone|breaks ground|picks [A-Z][a-z]+ for|"
@@ -190,7 +199,7 @@ SIGNALS: list[Rule] = [
         "purchase merger merges merged complete completes",
         rf"(?:acquires?|acquired|acquiring|acquisition of|buys|bought|to buy|takeover of|takes over|"
         rf"took over|purchase of|merger with|merges with|merged with|completes? (?:its )?merger)\s+"
-        rf"(?:(?:[\w-]+\s+){{0,4}}?)(?:{SLOT}(?!'s)|blank-check|spac)",
+        rf"(?:(?!(?:from|to|for|with)\b)[\w-]+\s+){{0,4}}?(?:{SLOT}(?!'s)|blank-check|spac)",
     ),
     rule(
         "acquisition",
@@ -216,6 +225,19 @@ SIGNALS: list[Rule] = [
         "stake stakes half shares minority portion joint venture",
         r"(?:stakes?|half|shares|"
         r"minority|portion|joint|venture)\b",
+    ),
+    rule(
+        "existing_venture",
+        "loan loans lend* lent credit refinanc* expan* enlarg* boost* capital joint jv venture",
+        r"(?:loans?|lend\w*|lent|credit (?:line|facility)|refinanc\w*|expan\w*|enlarg\w*|boost\w*|"
+        r"capital increase) (?:[\w$.,-]+ ){0,6}?(?:its|their|the) (?:[\w-]+ ){0,3}?(?:joint venture|jv|venture)\b|"
+        r"(?:joint venture|jv|venture) (?:gets|wins|secures|receives|lands|obtains|takes) (?:[\w$.,-]+ ){0,4}?"
+        r"(?:loans?|financing|credit)\b",
+        examples=(
+            "Toyota lends $1 billion to its battery joint venture with Panasonic",
+            "the Ultium Cells joint venture gets a $2.5 billion loan",
+        ),
+        near_misses=("Toyota and Panasonic form a battery joint venture",),
     ),
     rule(
         "dispute",

@@ -60,7 +60,7 @@ class EvWeights:
     against: float = 0.15  # per not-EV word, when EV words outnumber them
     against_dominant: float = 0.3  # per not-EV word, when they do not
     named_ev_company: float = 0.35  # "rent Teslas to drivers": an EV company named, not a partner
-    off_domain_cap: float = 0.3  # grid storage, fuel cells … named with no vehicle wording
+    off_domain_cap: float = 0.2  # grid storage, fuel cells … named with no vehicle wording
     ev: float = 0.5  # the judgement says EV from here up
 
 
@@ -92,6 +92,7 @@ class Penalties:
     acquisition: float = 0.3
     no_partner: float = 0.3
     dispute: float = 0.5
+    existing_venture: float = 0.4
 
 
 PENALTY = Penalties()

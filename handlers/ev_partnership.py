@@ -264,12 +264,22 @@ class _Verdict:
                 "the headline is about other news; the deal is an aside",
             ),
             (
-                any(s.has("acquisition") and not (s.has("part_ownership") or "%" in s.text) for s in head),
+                any(
+                    s.has("acquisition")
+                    and not (s.has("part_ownership") or "%" in s.text)
+                    and "manufacturing" not in _kind.decisive_kinds(s)  # a contract builder taking a stake
+                    for s in head
+                ),
                 PENALTY.acquisition,
                 "reads like an outright acquisition, not a partnership",
             ),
             (any(s.has("no_partner") for s in head), PENALTY.no_partner, "a partner is sought, not named"),
             (any(s.has("dispute") for s in head), PENALTY.dispute, "reads like a dispute or settlement"),
+            (
+                any(s.has("existing_venture") for s in head[:2]),
+                PENALTY.existing_venture,
+                "a loan to or expansion of an existing joint venture, not a new partnership",
+            ),
         )
         for applies, multiplier, reason in checks:
             if applies:
@@ -318,7 +328,7 @@ def _stage(core: list[Sentence], nearby: Sequence[Sentence] = ()) -> Stage:
     could start in 2026" after a signed deal does not make it talks.
     """
     for sent in unique_sentences([*core, *nearby]):
-        if sent.has("ended"):
+        if sent.has("ended") or any(link.cue.stage == "ended" for link in sent.links):
             return "ended"
         hedged = any(sent is c for c in core) and sent.has("hedge") and not sent.has("firm")
         if sent.has("talks") or hedged:
