@@ -450,7 +450,7 @@ _cue(
     "",
     False,
     "partner*",
-    r"partner(?:s|ship|ships|ed|ing)?\b",
+    r"partner(?:s|ship|ships|ed|ing)?\b(?! program(?:me)?s?\b)",
     examples="BMW and Toyota extend their partnership",
     misses="the partnership program for dealers",
 )
@@ -537,7 +537,7 @@ _cue(
     "technology",
     False,
     "licen*",
-    r"licen[cs]\w*",
+    r"(?<!driving )(?<!driver's )licen[cs]\w*",
     examples="Chery will license the brand to JLR",
     misses="the driving licence test",
 )

@@ -104,7 +104,7 @@ _aspect(
     "k:built",
     Aspect("manufacturing", decisive=True, lean=KIND_LEAN.heavy),
     "built",
-    r"(?<=-)built\b(?! (?:for|in)\b)",
+    r"(?<=⟧-)built\b",
     "Freelander returns as Chery-built EVs",
     "the Mississippi-built EVs in Canton",
 )
@@ -130,7 +130,7 @@ _aspect(
     "k:stake",
     Aspect("investment", decisive=True, lean=KIND_LEAN.plain),
     "stake stakes shareholder shareholders equity funding capital convertible share shares warrants round",
-    r"stakes?\b|(?:largest |biggest |second-largest )?shareholders?\b|equity (?:stake|investment|deal)\b|"
+    r"stakes?\b|shareholders?\b|equity (?:stake|investment|deal)\b|"
     r"funding round\b|capital injection\b|convertible\b|shares? (?:purchase|subscription|issue|placement)\b|"
     r"round (?:in|of)\b",
     "becomes its biggest shareholder | a 3.7 billion yuan share purchase | leads a round in Wallbox",
@@ -155,9 +155,9 @@ _aspect(
 _aspect(
     "k:fleet",
     Aspect("supply", decisive=True, lean=KIND_LEAN.plain),
-    "0 1 2 3 4 5 6 7 8 9",
+    "0* 1* 2* 3* 4* 5* 6* 7* 8* 9*",
     r"\d[\d,.]*(?:\s?(?:k|000))?\+?\s+(?:new\s+)?(?:[\w-]+\s+){0,3}?(?:vehicles|cars|evs|robotaxis|vans|trucks|"
-    r"buses|suvs|sedans|scooters|semis|e-buses|units)\b",
+    r"buses|suvs|sedans|scooters|semis|e-buses|units)\b(?! (?:a|per|each) year| annually)",
     "to put 100,000 EVs on the platform | ordering 20,000 Gravity robotaxis",
     "a plant for 50,000 vehicles a year, it said",
 )
@@ -172,7 +172,7 @@ _aspect(
 _aspect(
     "k:distribution",
     Aspect("other", decisive=True, lean=KIND_LEAN.plain),
-    "distributor distributors distribution dealer dealers dealership import importer sales",
+    "distribut* dealer* import importer importers imports sales",
     r"distribut(?:or|ors|ion)\b|dealers?(?:hips?)?\b|import(?:er)?s? and sells?\b|import and distribute\b|"
     r"sales partners?\b",
     "names Rever as its distributor | chose dealer group Hedin to import and sell its cars",
@@ -181,7 +181,7 @@ _aspect(
 _aspect(
     "k:co-develop",
     Aspect("technology", decisive=True, lean=KIND_LEAN.plain),
-    "co codevelop* jointly joint licen* codesign* research",
+    "co codevelop* jointly joint licen* codesign* research technology",
     r"co-?develop\w*|jointly (?:develop|research|design|engineer|work)\w*|joint (?:development|research)\b|"
     r"licen[cs]\w*|co-?design\w*|technology (?:partner|partnership|deal|agreement|licen[cs]e)\b",
     "agreed to co-develop electric drive units | to jointly research a platform | a technology licence",

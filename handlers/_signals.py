@@ -41,7 +41,7 @@ SIGNALS: list[Rule] = [
         "in talks holds held discuss* negotiat* said reportedly report reports according sources "
         "source people familiar citing weigh weighs weighing mull* eyes eyeing courting courts approached "
         "sound* early near nears nearing close plan plans planned would pitch* lining working rumor* rumour* "
-        "deny denies denied talks"
+        "deny denies denied talks "
         "speculat* not",
         r"(?:in talks|talks (?:with|on|about|to)|holds? talks|held talks|in discussions?|discuss\w*|"
         r"negotiat\w*|said to|reportedly|report:|reports? say|according to (?:people|sources|a report)|"
