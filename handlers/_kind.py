@@ -25,6 +25,8 @@ from ._weights import KIND_LEAN, ROLE_WEIGHT
 if TYPE_CHECKING:
     from ._sentence import Sentence
 
+from ._passage import Role
+
 
 @dataclass(frozen=True, slots=True)
 class Aspect:
@@ -33,6 +35,8 @@ class Aspect:
     kind: Kind
     decisive: bool
     lean: float = KIND_LEAN.plain
+    headline_only: bool = False  # decides only in the headline ("charging", a fleet count)
+    directional: bool = False  # one side builds the other's cars: beats even a joint venture
 
 
 ASPECTS: dict[str, Aspect] = {}
@@ -54,7 +58,7 @@ def _aspect(name: str, aspect: Aspect, triggers: str, pattern: str, examples: st
 
 _aspect(
     "k:charging",
-    Aspect("charging", decisive=True, lean=KIND_LEAN.strong),
+    Aspect("charging", decisive=True, lean=KIND_LEAN.strong, headline_only=True),
     "charging charger chargers charge supercharger superchargers nacs north battery swap swapping fast high",
     r"(?<!on-board )(?:(?:fast|high-power|high power)[- ])?(?:charg(?:ing|ers?|e points?)|superchargers?)\b"
     r"(?! (?:time|speed|port|standard)s?\b)|nacs\b|north american charging standard\b|battery[- ]swap\w*|"
@@ -102,7 +106,7 @@ _aspect(
 )
 _aspect(
     "k:built",
-    Aspect("manufacturing", decisive=True, lean=KIND_LEAN.heavy),
+    Aspect("manufacturing", decisive=True, lean=KIND_LEAN.heavy, directional=True),
     "built",
     r"(?<=⟧-)built\b",
     "Freelander returns as Chery-built EVs",
@@ -154,7 +158,7 @@ _aspect(
 )
 _aspect(
     "k:fleet",
-    Aspect("supply", decisive=True, lean=KIND_LEAN.plain),
+    Aspect("supply", decisive=True, lean=KIND_LEAN.plain, headline_only=True),
     "0* 1* 2* 3* 4* 5* 6* 7* 8* 9*",
     r"\d[\d,.]*(?:\s?(?:k|000))?\+?\s+(?:new\s+)?(?:[\w-]+\s+){0,3}?(?:vehicles|cars|evs|robotaxis|vans|trucks|"
     r"buses|suvs|sedans|scooters|semis|e-buses|units)\b(?! (?:a|per|each) year| annually)",
@@ -181,10 +185,13 @@ _aspect(
 _aspect(
     "k:co-develop",
     Aspect("technology", decisive=True, lean=KIND_LEAN.plain),
-    "co codevelop* jointly joint licen* codesign* research technology",
+    "co codevelop* jointly joint licen* codesign* research technology engineer*",
     r"co-?develop\w*|jointly (?:develop|research|design|engineer|work)\w*|joint (?:development|research)\b|"
-    r"licen[cs]\w*|co-?design\w*|technology (?:partner|partnership|deal|agreement|licen[cs]e)\b",
-    "agreed to co-develop electric drive units | to jointly research a platform | a technology licence",
+    r"licen[cs]\w*|co-?design\w*|technology (?:partner|partnership|deal|agreement|licen[cs]e)\b|"
+    r"engineer(?:s|ed|ing)? (?:\w+ ){0,3}?(?:cars|vehicles|evs|models|suvs|platforms?)\b|"
+    r"engineering (?:contract|services|deal|work)\b",
+    "agreed to co-develop electric drive units | to jointly research a platform | a technology licence | "
+    "its biggest engineering contract",
     "a jointly owned plant",
 )
 _aspect(
@@ -197,6 +204,22 @@ _aspect(
     "a new EV platform | self-driving software",
 )
 
+_aspect(
+    "k:autonomy",
+    Aspect("technology", decisive=False, lean=0.0),
+    "robotaxi robotaxis robo autonomous self driverless",
+    r"robo-?taxis?\b|autonomous\b|self-driving\b|driverless\b",
+    "Pony AI robotaxis head to Uber's app | driverless rides",
+)
+_aspect(
+    "k:assembly",
+    Aspect("manufacturing", decisive=False, lean=KIND_LEAN.plain),
+    "assembly assemble assembles assembled assembling",
+    r"assembl(?:y|e|es|ed|ing)\b",
+    "runs the robotaxi assembly plant",
+)
+
+_VEHICLE_MAKERS = frozenset(["automaker", "ev_maker", "commercial_vehicle", "two_wheeler"])
 # Within one sentence, the first kind here that a decisive aspect names wins.
 PRECEDENCE: tuple[Kind, ...] = (
     "charging",
@@ -217,20 +240,31 @@ SECTOR_KIND: dict[str, Kind] = {
 }
 
 
-# Cues that name a counterparty decide these kinds as a decisive aspect would.
-_BOUND_KINDS: dict[str, Kind] = {"manufacturing": "manufacturing", "investment": "investment", "supply": "supply"}
+# Cues that name a counterparty and decide the kind as a decisive aspect would; the first
+# group means one side builds the other's cars, which beats even a joint venture.
+_DIRECTIONAL_CUES = frozenset(["builds cars of", "built by", "brand of another"])
+_DECISIVE_CUES: dict[str, Kind] = {
+    **dict.fromkeys(["builds cars of", "built by", "builds for", "at plant of"], "manufacturing"),
+    **dict.fromkeys(["invests in", "stake in", "share of", "shares to", "raises from"], "investment"),
+    **dict.fromkeys(["supplies", "supplies direct", "order from", "order of", "output of"], "supply"),
+}
 
 
-def decisive_kinds(sent: Sentence) -> set[Kind]:
-    """The kinds that this sentence's decisive aspects (and bound deal cues) name."""
-    kinds: set[Kind] = {ASPECTS[name].kind for name in sent.hits if name in ASPECTS and ASPECTS[name].decisive}
+def decisive_kinds(sent: Sentence) -> list[Kind]:
+    """The kinds this sentence's decisive aspects and counterparty cues name, strongest first."""
+    headline = sent.role is Role.TITLE
+    aspects = [ASPECTS[n] for n in sent.hits if n in ASPECTS]
+    found = {a.kind for a in aspects if a.decisive and (headline or not a.headline_only)}
     if "k:jv-hedged" in sent.hits and not _unhedged_jv(sent):
-        kinds.discard("joint_venture")
-    for link in sent.links:
-        kind = _BOUND_KINDS.get(link.cue.kind)
-        if kind and link.cue.bound and link.target:
-            kinds.add(kind)  # "builds X's cars", "invests in X", "supplies X"
-    return kinds
+        found.discard("joint_venture")
+    found |= {
+        _DECISIVE_CUES[link.cue.name] for link in sent.links if link.cue.name in _DECISIVE_CUES and link.target
+    }
+    directional = any(a.directional for a in aspects) or any(
+        link.cue.name in _DIRECTIONAL_CUES and link.target for link in sent.links
+    )
+    ranked = [k for k in PRECEDENCE if k in found]
+    return ["manufacturing", *ranked] if directional else ranked
 
 
 def _unhedged_jv(sent: Sentence) -> bool:
@@ -242,10 +276,21 @@ def decide(sents: Sequence[Sentence], *, ended: bool, sectors: Sequence[str]) ->
     """The kind of the deal the headline and lede report; see the module docstring."""
     if ended and any(_names_venture(s) for s in sents):
         return "joint_venture"  # an exit from a venture ends that venture, however it is told
+    kind = _main(sents, sectors)
+    autonomy = any(s.has("k:autonomy") for s in sents)
+    if kind == "supply" and autonomy and not any(s in _VEHICLE_MAKERS for s in sectors):
+        return "technology"  # robotaxis on a ride-hailing app: the self-driving technology is the deal
+    building = any(s.has("k:make cars") or s.has("k:assembly") for s in sents)
+    if kind in ("other", "supply", "technology") and "contract_manufacturer" in sectors and building:
+        return "manufacturing"  # a contract manufacturer building or assembling for the other side
+    return kind
+
+
+def _main(sents: Sequence[Sentence], sectors: Sequence[str]) -> Kind:
     for sent in sents:
         kinds = decisive_kinds(sent)
         if kinds:
-            return next(k for k in PRECEDENCE if k in kinds)
+            return kinds[0]
     leaning: dict[Kind, float] = {}
     for sent in sents:
         for name in sent.hits:
