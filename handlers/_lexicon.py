@@ -39,7 +39,7 @@ CONTEXT: list[Rule] = [
         "the its their a new launch* form* set sets creat* establish* found* end ends ended "
         "ending exit* quit* leav* dissolv* unwind* of in",
         rf"(?:the|its|their|a|new|launch\w*|form\w*|set up|sets up|creat\w*|establish\w*|found\w*|end|ends|"
-        rf"ended|ending|exit\w*|quit\w*|leav\w*|dissolv\w*|unwind\w*|of|in)\s+"
+        rf"ended|ending|exit\w*|quit\w*|leav\w*|dissolv\w*|unwind\w*|of|in)\s+(?:(?:whole|entire|own|new)\s+)?"
         rf"{SLOT}\s+(?:[\w-]+\s+){{0,2}}?(?:joint venture|venture|jv|partnership|alliance|brand)\b",
         near=16,
     ),
@@ -97,7 +97,50 @@ CONTEXT: list[Rule] = [
     ),
 ]
 
-SCANNER = Scanner([r for _, r in CUE_RULES] + ASPECT_RULES + SIGNALS + CONTEXT)
+# Companies the story itself calls a venture of others: "Horizon Plus, its joint venture with Foxconn".
+VENTURES: list[Rule] = [
+    rule(
+        "venture_named",
+        "⟦",
+        rf"{SLOT}\s*,\s*(?:a|an|the|its|their)\s+(?:[\w:.-]+\s+){{0,4}}?(?:joint venture|venture|jv|joint company|"
+        rf"(?:evenly split|equally owned|jointly owned|50:50|50-50) (?:company|firm|business))\b",
+        after=(",", " ,"),
+        examples=("Horizon Plus, its electric-vehicle joint venture with Foxconn",),
+        near_misses=("Foxconn, a contract manufacturer",),
+    ),
+    rule(
+        "venture_named",
+        "joint venture jv",
+        rf"(?:joint venture|venture|jv)\s*,?\s+{SLOT}(?!'s)",
+        examples=("their battery venture Ultium Cells",),
+        near_misses=("a venture with Toyota's backing",),
+    ),
+    rule(
+        "venture_named",
+        "⟦",
+        rf"(?<!and )(?<!& )(?<!-){SLOT}\s+(?:(?!(?:will|to|and|or|with|plans?|forms?|sets?|launch\w*|ha[sd]|"
+        rf"have|is|are|was)\b)[\w-]+\s+){{0,2}}?(?:joint venture|venture|jv)\b",
+        after=(" ",),
+        examples=("its whole Horizon Plus EV venture stake",),
+        near_misses=(
+            "Toyota forms a venture",
+            "Cariad will form a joint venture",
+            "Ford walks away from EcoPro BM and SK On cathode venture",
+        ),
+    ),
+    rule(
+        "venture_named",
+        "⟦",
+        rf"{SLOT}(?:'s)?\s+(?:[\w-]+\s+)?(?:stake|holding|shareholding)\b",
+        after=(" ", "'s"),
+        examples=("Aptiv shrinks its Motional holding",),
+        near_misses=("Aptiv's 15% holding",),
+    ),
+]
+
+SCANNER = Scanner([r for _, r in CUE_RULES] + ASPECT_RULES + SIGNALS + CONTEXT + VENTURES)
+# After a counterparty: more counterparties coordinated with it ("with Polestar and Geely").
+AND_SLOT = re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+(?:and|&)\s+){SLOT}(?!'s)")
 
 # "SK Innovation's BlueOval SK venture", "Ultium Cells' GM battery plants": the second name
 # modifies a noun, so it is the one that only describes. Matched right after that name.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from . import _headline as hl
@@ -46,6 +46,7 @@ class Sentence:
     parties: list[str] = field(default_factory=list)
     context: list[str] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    ventures: list[str] = field(default_factory=list)  # companies the sentence calls a venture of others
 
     @property
     def strength(self) -> float:
@@ -144,8 +145,28 @@ def _analyse(
                 continue
             target = local(int(group))
             subjects = [i for i in party if i < target][-3:] or [i for i in party if i != target][:1]
-            names = unique(sent.mentions[i].name for i in (*subjects, target))
-            sent.links.append(Link(cue, tuple(names), match.group(), sent.mentions[target].name))
+            names = unique(sent.mentions[i].name for i in (*subjects, target, *_co_targets(story, match, local)))
+            sent.links.append(
+                Link(
+                    cue,
+                    tuple(n for n in names if n not in sent.context),
+                    match.group(),
+                    sent.mentions[target].name,
+                )
+            )
+    sent.ventures = unique(
+        sent.mentions[local(int(m.group(1)))].name for m in sent.hits.get("venture_named", ()) if m.group(1)
+    )
+
+
+def _co_targets(story: str, match: re.Match[str], local: Callable[[int], int]) -> list[int]:
+    """Counterparties listed right after the one a cue names ("with Polestar and Geely Holding")."""
+    out: list[int] = []
+    pos = match.end()
+    while (more := lx.AND_SLOT.match(story, pos)) is not None and len(out) < 4:
+        out.append(local(int(more.group(1))))
+        pos = more.end()
+    return out
 
 
 def _context_slots(sent: Sentence, story: str) -> set[int]:

@@ -11,7 +11,7 @@ SIGNALS: list[Rule] = [
         "ended",
         "exit* pull* quit* scraps scrapped scrapping scrap cancel* terminat* unwind* unwound wind* "
         "withdr* back* abandon* dissolv* break* broke split splits ditch* call* walk* revok* no sole full buy* "
-        "bought takes take step* stepped stepping paus* suspend* shelv* put puts leav* sells sell end ends "
+        "bought takes take step* stepped stepping paus* suspend* shelv* put puts leav* sell* end ends "
         "ended ending reject* block* veto* stop* halt* ceas* laps* expir* fall falls fell cut* shrink* shrank "
         "reduc* trim* pare* lower* hand* cede* ceding give gives giving",
         r"(?:exit\w*|pull\w* (?:out|back)|quit\w*|scraps|scrapped|scrapping|cancel\w*|terminat\w*|"
@@ -21,10 +21,10 @@ SIGNALS: list[Rule] = [
         r"paus(?:e|es|ed|ing)|suspend\w*|shelv(?:e|es|ed|ing)|put on hold|puts? on ice|reject\w*|block\w*|"
         r"veto\w*|(?:stop\w*|halt\w*|ceas\w*) (?:\w+ing\b|production|assembly|work|supplies)|"
         r"laps(?:e|es|ed|ing)|expir(?:e|es|ed|ing)|f(?:a|e)ll(?:s)? through|"
-        r"(?:cut\w*|shrink\w*|shrank|reduc\w*|trim\w*|pare[sd]?|lower\w*) (?:its |their )?(?:\w+ ){0,2}?"
+        r"(?:cut\w*|shrink\w*|shrank|reduc\w*|trim\w*|pare[sd]?|lower\w*) (?:its |their )?(?:[\w⟦⟧-]+ ){0,2}?"
         r"(?:stake|holding|shareholding)|hand\w* (?:over )?(?:\w+ ){0,2}?control|"
         r"(?:cede[sd]?|ceding|gives? up|giving up) (?:\w+ )?control|"
-        r"sells? (?:its|their) (?:remaining |entire )?(?:\d+% )?(?:stake|shares|holding)|"
+        r"sell\w* (?:its|their|all|the) (?:[\w⟦⟧%-]+ ){0,5}?(?:stake|shares|holding|interest)\b|"
         r"leav\w* (?:the |its )?(?:\w+ ){0,2}(?:venture|partnership|alliance)|leaves\b|"
         r"end(?:s|ed|ing)? (?:its |their |the )?(?:[\w:]+[ -]){0,3}?(?:partnership|venture|jv|alliance|deal|"
         r"tie-?up|cooperation|agreement|pact|contract))\b",

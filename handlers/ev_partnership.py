@@ -190,6 +190,9 @@ class _Verdict:
                 chosen += [p for k in links for p in k.parties if p not in chosen]
                 if len(chosen) >= 2:
                     break
+        ventures = {v for s in self.sents for v in s.ventures}
+        if len([p for p in chosen if p not in ventures]) >= 2:
+            chosen = [p for p in chosen if p not in ventures]  # a venture's owners are the partners
         partners = self._family(chosen)[:8]
         if partners:
             self.reasons.append("partners: " + ", ".join(partners))
