@@ -71,7 +71,7 @@ def judge(
 def _prior(sents: Sequence[Sentence], partners: Sequence[str], index: CompanyIndex) -> float:
     prior = max((EV_PRIOR.get(c.sector, 0.0) for p in partners if (c := index.get(p))), default=0.0)
     named = {m.name for s in sents if s.role is not Role.BACKGROUND for m in s.mentions} - set(partners)
-    if any((c := index.get(n)) and EV_PRIOR.get(c.sector, 0.0) >= EV.ev for n in named):
+    if any((c := index.get(n)) and EV_PRIOR.get(c.sector, 0.0) >= EV.ev_sector for n in named):
         prior = max(prior, EV.named_ev_company)  # "rent Teslas to drivers": the deal is about EVs
     return prior
 

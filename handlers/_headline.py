@@ -183,6 +183,15 @@ def _exit_and_gain(clauses: list[Clause]) -> Found:
     return out
 
 
+def _exit_from(clauses: list[Clause]) -> Found:
+    out: Found = []
+    for c in clauses:
+        if c.subjects and lemma(c.verb) in EXIT_VERBS:
+            left = c.objects + c.preps.get("from", []) + c.preps.get("on", []) + c.preps.get("of", [])
+            out += [((*c.subjects, slot), slot) for slot in left[:2] if slot not in c.subjects]
+    return out
+
+
 FORMS: dict[str, Form] = {
     "joined by a symbol": Form(
         Cue("joined by a symbol", CUE.strong, "", bound=True, mutual=True),
@@ -207,6 +216,12 @@ FORMS: dict[str, Form] = {
         _acts_with,
         ("Foxconn in talks for Nissan stake", "Nissan in talks with Honda on EVs"),
         ("Foxconn in talks, says chairman", "Nissan speaks at Honda event"),
+    ),
+    "exit from": Form(
+        Cue("exit from", CUE.good, "", bound=True, stage="ended"),
+        _exit_from,
+        ("Ford and Volkswagen pull the plug on Argo AI", "Ford walks away from EcoPro BM cathode venture"),
+        ("Nissan leaves the Paris motor show", "Ford pulls out all the stops"),
     ),
     "exit and gain": Form(
         Cue("exit and gain", CUE.strong, "joint_venture", bound=True, stage="ended"),

@@ -20,7 +20,7 @@ SIGNALS: list[Rule] = [
         r"buys? out|bought out|buying out|buyout|takes? full control|steps? back|stepped back|stepping back|"
         r"paus(?:e|es|ed|ing)|suspend\w*|shelv(?:e|es|ed|ing)|put on hold|puts? on ice|reject\w*|block\w*|"
         r"veto\w*|(?:stop\w*|halt\w*|ceas\w*) (?:\w+ing\b|production|assembly|work|supplies)|"
-        r"laps(?:e|es|ed|ing)|expir(?:e|es|ed|ing)|f(?:a|e)ll(?:s)? through|"
+        r"laps(?:e|es|ed|ing)|expir(?:e|es|ed|ing)|f(?:a|e)ll(?:s)? through|pull\w* the plug|"
         r"(?:cut\w*|shrink\w*|shrank|reduc\w*|trim\w*|pare[sd]?|lower\w*) (?:its |their )?(?:[\w⟦⟧-]+ ){0,2}?"
         r"(?:stake|holding|shareholding)|hand\w* (?:over )?(?:\w+ ){0,2}?control|"
         r"(?:cede[sd]?|ceding|gives? up|giving up) (?:\w+ )?control|"
@@ -55,10 +55,22 @@ SIGNALS: list[Rule] = [
     ),
     rule(
         "hedge",
-        "could may might potential possible possibly explor* consider* study studying",
-        r"(?:could|may|might|potential|possible|possibly|explor(?:e|es|ed|ing)|consider(?:s|ed|ing)?|study|"
-        r"studying)\b",
+        "could may might potential possible possibly",
+        r"(?:could|may|might|potential|possible|possibly)\b",
         case=True,
+    ),
+    # Intent to look into a deal is talks even when a memorandum to do so is signed.
+    rule(
+        "exploring",
+        "explor* consider* to will jointly studies studying evaluat* weigh* mull* non nonbinding feasibility",
+        r"(?:explor(?:e|es|ed|ing)|consider(?:s|ed|ing)?|(?:to|will|jointly) study|stud(?:ies|ying)|"
+        r"evaluat(?:e|es|ed|ing)|"
+        r"weigh(?:s|ed|ing)?|mull(?:s|ed|ing)?|non-?binding|feasibility)\b",
+        examples=(
+            "signed a non-binding memorandum to explore working together",
+            "agree to consider EVs for India",
+        ),
+        near_misses=("the study showed demand",),
     ),
     rule(
         "firm",
@@ -179,17 +191,17 @@ SIGNALS: list[Rule] = [
         "incorporate incorporates file files bankrupt* chapter administration insolvency collapse collapses "
         "tariff tariffs subsid* incentive incentives ban bans fined probe investigat* lawsuit sue sues settle* "
         "passes milestone breaks picks outsell* outsold overtake* overtook beats tops ranking best fire fires "
-        "blaze replace* defect defects crash crashes duty duties auction arrive arrives arriving hits goes "
+        "blaze replace* defect defects crash crashes duty duties auction arrive arrives arriving hit hits goes "
         "hand hands handed deliver delivers",
         r"(?:hires?|hired|appoints?|appointed|names? (?:new|former|ex-)|resigns?|steps? down|recalls?|"
         r"recalled|layoffs?|lays? off|cuts? (?:\d+|jobs|staff)|ipo|debut\w*|earnings|revenue|profit|"
         r"loss(?:es)?|quarter|results|deliveries|sales (?:rise|fall|jump|drop)|unveil\w*|hands? over|handed over|"
-        r"delivers? (?:its |the )?first|launch(?:es|ed)? "
+        r"delivers? (?:its |the )?first|hand(?:s|ed)? (?:over )?(?:its |the )?first|launch(?:es|ed)? "
         r"(?:its|the|a|new)|reveals?|opens? (?:its|a|first|new)|incorporates?|files? for|bankrupt\w*|"
         r"chapter (?:7|11)|administration|insolvency|collapses?|tariffs?|subsid\w+|incentives?|bans?|fined|"
         r"probe|investigat\w*|lawsuit|sues?|settle\w*|passes|milestone|breaks ground|picks [A-Z][a-z]+ for|"
         r"outsells?|outsold|overtakes?|overtook|beats|tops|ranking|best-selling|fires?|blaze|replace\w*|"
-        r"defects?|crash(?:es)?|duty|duties|auction|arriv(?:e|es|ing)|hits (?:dealers|showrooms|the road)|"
+        r"defects?|crash(?:es)?|duty|duties|auction|arriv(?:e|es|ing)|hits? (?:dealers|showrooms|the road)|"
         r"goes on sale|launch(?:es|ed)?(?! (?:a |an |the )?(?:joint|partnership|"
         r"venture|alliance)))\b",
     ),
@@ -243,7 +255,8 @@ SIGNALS: list[Rule] = [
         "dispute",
         "settle* lawsuit lawsuits sue sues sued suing litigation dispute feud trade court antitrust import "
         "lawmakers senators senator congress republicans democrats question questions questioned scrutiny",
-        r"(?:settle\w*|lawsuits?|sues?|sued|suing|litigation|dispute|feud|trade[- ]secrets?|court|antitrust|"
+        r"(?:settle\w*|lawsuits?|sues?|sued|suing|litigation|dispute|feud|trade[- ]secrets?|(?<!to )court\b|"
+        r"antitrust|"
         r"import ban|lawmakers|senators?|congress|republicans|democrats|question(?:s|ed)? \S+ (?:over|about)|"
         r"scrutiny)\b",
     ),

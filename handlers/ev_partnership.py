@@ -30,6 +30,7 @@ from ._sentence import Sentence, read, unique
 from ._text import sections
 from ._weights import (
     ASIDE_FACTOR,
+    EV,
     HEADLINE_DEAL_WORDS,
     LEDE_WEIGHTS,
     ONE_PARTY_CAP,
@@ -139,6 +140,11 @@ class _Verdict:
         if len(partners) < 2:
             score = min(score, ONE_PARTY_CAP)
             self.reasons.append("no deal between two companies: only one party is named")
+        elif self._one_group(partners):
+            score = min(score, ONE_PARTY_CAP)
+            self.reasons.append("no deal between two companies: a group and its own unit")
+        if ev < EV.ev:
+            score = min(score, ONE_PARTY_CAP)  # an alert is about EVs; the reasons say why this is not
         score = round(max(0.0, min(1.0, score)), 3)
         stage = _stage([s for s in (self.title, deal) if s is not None], self.lede[:2])
         return Detection(
@@ -149,13 +155,20 @@ class _Verdict:
             kind=self._kind(deal, partners, stage),
             stage=stage,
             evidence=self._evidence(partners, deal),
-            ev=ev >= THRESHOLD,
+            ev=ev >= EV.ev,
             reasons=tuple(self.reasons),
             tickers=tuple(
                 unique(m.ticker for s in self.sents for m in s.mentions if m.ticker and m.name in partners)
             ),
             related=self._related(partners),
         )
+
+    def _one_group(self, partners: list[str]) -> bool:
+        """Two partners only, one the other's parent: a group dealing with its own unit."""
+        if len(partners) != 2:
+            return False
+        a, b = (self.index.get(p) for p in partners)
+        return bool(a and b and (a.parent == b.name or b.parent == a.name))
 
     def _deal(self) -> tuple[Sentence | None, float]:
         """The sentence that states the deal most strongly, and how strongly."""
@@ -255,7 +268,7 @@ class _Verdict:
         )
         checks = (
             (digest, PENALTY.digest, "reads like a digest of several stories"),
-            (any(s.has("consumer_deals") for s in head), PENALTY.shopping, "reads like a shopping post"),
+            (bool(title and title.has("consumer_deals")), PENALTY.shopping, "reads like a shopping post"),
             (deal is not None and deal.has("marketing"), PENALTY.marketing, "reads like a marketing tie-up"),
             (
                 deal is not None
@@ -277,7 +290,11 @@ class _Verdict:
                 "reads like an outright acquisition, not a partnership",
             ),
             (any(s.has("no_partner") for s in head), PENALTY.no_partner, "a partner is sought, not named"),
-            (any(s.has("dispute") for s in head), PENALTY.dispute, "reads like a dispute or settlement"),
+            (
+                any(s.has("dispute") for s in head) and not (title and title.strength >= HEADLINE_DEAL_WORDS),
+                PENALTY.dispute,
+                "reads like a dispute or settlement",
+            ),
             (
                 any(s.has("existing_venture") for s in head[:2]),
                 PENALTY.existing_venture,
@@ -333,7 +350,8 @@ def _stage(core: list[Sentence], nearby: Sequence[Sentence] = ()) -> Stage:
     for sent in unique_sentences([*core, *nearby]):
         if sent.has("ended") or any(link.cue.stage == "ended" for link in sent.links):
             return "ended"
-        hedged = any(sent is c for c in core) and sent.has("hedge") and not sent.has("firm")
+        core_sentence = any(sent is c for c in core)
+        hedged = core_sentence and (sent.has("exploring") or (sent.has("hedge") and not sent.has("firm")))
         if sent.has("talks") or hedged:
             return "talks"
     return "announced"
