@@ -131,6 +131,32 @@ _cue(
     misses="Tesla takes 20% of the market",
 )
 _cue(
+    "pays for share of",
+    CUE.proof,
+    "investment",
+    True,
+    "pay pays paid paying spend spends spent spending",
+    rf"(?:pay|pays|paid|paying|spend|spends|spent|spending)(?:\s+[^\s⟦;]++){{0,6}}?\s+(?:for|on)\s+"
+    rf"(?:about |roughly |nearly |a )?(?:{_QTY}\s*%|{_QTY}|half|majority|minority|control)\s+(?:stake\s+)?"
+    rf"(?:of|in)\s+{_SHORT}{_S}",
+    examples="Volkswagen agreed to pay EUR1.1 billion for 26% of Gotion",
+    misses="Volkswagen agreed to pay EUR1.1 billion for 26% of the plant",
+)
+_cue(
+    "takes a role",
+    CUE.strong,
+    "",
+    True,
+    "become becomes became becoming named",
+    rf"(?:become|becomes|became|becoming|named)\s+(?:an?\s+|the\s+)?(?:{_S}(?:'s)?\s+(?:[\w-]+\s+){{0,3}}?"
+    rf"(?:shareholder|investor|backer|partner|supplier|customer|distributor|manufacturer|owner)|"
+    rf"(?:[\w-]+\s+){{0,3}}?(?:shareholder|investor|backer|partner|supplier|customer|distributor|"
+    rf"manufacturer)\s+(?:for|of|to|in)\s+{_SHORT}{_S})",
+    examples="Volkswagen becomes Gotion's biggest shareholder | "
+    "Gotion is set to become a cell supplier for Volkswagen",
+    misses="Volkswagen becomes the biggest carmaker",
+)
+_cue(
     "backs",
     CUE.weak,
     "investment",
@@ -287,10 +313,11 @@ _cue(
     True,
     "build builds building make makes making produce produces producing assembl* manufactur*",
     rf"(?:build|builds|building|make|makes|making|produce|produces|producing|assembl\w*|manufactur\w*)"
-    rf"\s+(?:{_S}(?:'s)?\s+(?:\w+[\s-]){{0,3}}?(?:cars?|vehicles?|evs?|models?|vans?|trucks?|buses|"
+    rf"\s+(?:(?:\d+|two|three|four|five|several|more|new|its|the)\s+)?"
+    rf"(?:{_S}(?:'s)?(?:-badged|-branded)?\s+(?:\w+[\s-]){{0,3}}?(?:cars?|vehicles?|evs?|models?|vans?|trucks?|buses|"
     rf"scooters?|suvs?|sedans?|pickups?|crossovers?|minivans?|e-scooters?)\b|{_S}'s\s+(?-i:[A-Z0-9][\w-]*)\b)",
     examples="Magna to build Fisker's electric SUVs | Nissan will build Mitsubishi Motors vehicles | "
-    "Stellantis stops assembling Leapmotor's T03 in Poland",
+    "Stellantis stops assembling Leapmotor's T03 in Poland | Renault to build two Ford-badged EVs",
     misses="Magna to build electric SUVs | Stellantis stops assembling Leapmotor's own plan",
 )
 _cue(

@@ -69,9 +69,9 @@ _aspect(
 _aspect(
     "k:jv",
     Aspect("joint_venture", decisive=True, lean=KIND_LEAN.heavy),
-    "joint jv jvs equally 50 jointly",
+    "joint jv jvs equally 50 jointly co coowned coown coowns",
     r"joint[- ]?ventures?\b|jvs?\b|equally owned\b|50[:/-]50\b|jointly (?:owned|controlled|run)\b|"
-    r"joint (?:company|companies|plant|factory|battery plant)\b",
+    r"joint (?:company|companies|plant|factory|battery plant)\b|co-owned\b|co-owns?\b",
     "Honda and LG form a joint venture | a 50:50 company in China | a joint company for EVs",
     "a joint statement on trade",
 )
@@ -242,7 +242,7 @@ SECTOR_KIND: dict[str, Kind] = {
 
 # Cues that name a counterparty and decide the kind as a decisive aspect would; the first
 # group means one side builds the other's cars, which beats even a joint venture.
-_DIRECTIONAL_CUES = frozenset(["builds cars of", "built by", "brand of another"])
+_DIRECTIONAL_CUES = frozenset(["builds cars of", "built by"])
 _DECISIVE_CUES: dict[str, Kind] = {
     **dict.fromkeys(["builds cars of", "built by", "builds for", "at plant of"], "manufacturing"),
     **dict.fromkeys(["invests in", "stake in", "share of", "shares to", "raises from"], "investment"),

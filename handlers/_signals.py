@@ -88,7 +88,7 @@ SIGNALS: list[Rule] = [
         r"motorcycles?|two-wheelers?|three-wheelers?|sedans?|models?|mobility|semis?|"
         r"rickshaws?|autos?|lorr(?:y|ies)|delivery|motorbikes?|bikes?|crossovers?|fleet)\b",
     ),
-    rule("ev", "electric", r"electric [A-Z][\w-]+", case=True),
+    rule("ev", "electric", r"electric [A-Z][\w-]+|electric[- ]⟦\d+⟧", case=True),
     rule(
         "ev",
         "battery plug new e emobility electromobility electrif* zero",
@@ -155,10 +155,15 @@ SIGNALS: list[Rule] = [
     ),
     rule(
         "off:car software",
-        "voice in infotainment alexa siri chatgpt connected connectivity",
+        "voice in infotainment alexa siri chatgpt connected connectivity carplay android digital wallet",
         r"(?:voice assistants?|voice control|in-car (?:software|assistants?|entertainment|voice|apps?|"
-        r"payments?)|infotainment|alexa|siri|chatgpt|connected[- ]car (?:services|platform)|connectivity)\b",
-        examples=("Mercedes adds a ChatGPT voice assistant", "an in-car entertainment deal"),
+        r"payments?)|infotainment|alexa|siri|chatgpt|connected[- ]car (?:services|platform)|connectivity|"
+        r"carplay|android auto|digital (?:car )?keys?|wallet)\b",
+        examples=(
+            "Mercedes adds a ChatGPT voice assistant",
+            "an in-car entertainment deal",
+            "drivers gain digital key access through Samsung Wallet",
+        ),
         near_misses=("Mercedes adds Nvidia driving software",),
     ),
     rule(
@@ -211,7 +216,8 @@ SIGNALS: list[Rule] = [
         "purchase merger merges merged complete completes",
         rf"(?:acquires?|acquired|acquiring|acquisition of|buys|bought|to buy|takeover of|takes over|"
         rf"took over|purchase of|merger with|merges with|merged with|completes? (?:its )?merger)\s+"
-        rf"(?:(?!(?:from|to|for|with)\b)[\w-]+\s+){{0,4}}?(?:{SLOT}(?!'s)|blank-check|spac)",
+        rf"(?:(?!(?:from|to|for|with|more|up|over|about|around|some)\b|\d)[\w-]+\s+){{0,4}}?"
+        rf"(?:{SLOT}(?!'s)|blank-check|spac)",
     ),
     rule(
         "acquisition",
@@ -240,8 +246,9 @@ SIGNALS: list[Rule] = [
     ),
     rule(
         "existing_venture",
-        "loan loans lend* lent credit refinanc* expan* enlarg* boost* capital joint jv venture",
-        r"(?:loans?|lend\w*|lent|credit (?:line|facility)|refinanc\w*|expan\w*|enlarg\w*|boost\w*|"
+        "loan loans lend* lent credit refinanc* expan* enlarg* boost* extend* renew* capital joint jv venture",
+        r"(?:loans?|lend\w*|lent|credit (?:line|facility)|refinanc\w*|expan\w*|enlarg\w*|boost\w*|extend\w*|"
+        r"renew\w*|"
         r"capital increase) (?:[\w$.,-]+ ){0,6}?(?:its|their|the) (?:[\w-]+ ){0,3}?(?:joint venture|jv|venture)\b|"
         r"(?:joint venture|jv|venture) (?:gets|wins|secures|receives|lands|obtains|takes) (?:[\w$.,-]+ ){0,4}?"
         r"(?:loans?|financing|credit)\b",

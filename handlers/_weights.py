@@ -94,6 +94,7 @@ class Penalties:
     no_partner: float = 0.3
     dispute: float = 0.5
     existing_venture: float = 0.4
+    in_passing: float = 0.6  # no deal in the headline and only a faint one in the lede
 
 
 PENALTY = Penalties()

@@ -291,9 +291,21 @@ class _Verdict:
             ),
             (any(s.has("no_partner") for s in head), PENALTY.no_partner, "a partner is sought, not named"),
             (
-                any(s.has("dispute") for s in head) and not (title and title.strength >= HEADLINE_DEAL_WORDS),
+                bool(title and title.has("dispute"))
+                or (any(s.has("dispute") for s in head) and not (title and title.strength >= HEADLINE_DEAL_WORDS)),
                 PENALTY.dispute,
                 "reads like a dispute or settlement",
+            ),
+            (
+                deal is not None
+                and deal is not title
+                and title is not None
+                and title.strength == 0
+                and len(title.parties) < 2
+                and not _deal_words(title)
+                and deal.strength < HEADLINE_DEAL_WORDS,
+                PENALTY.in_passing,
+                "the headline names no deal; the lede mentions one only in passing",
             ),
             (
                 any(s.has("existing_venture") for s in head[:2]),
