@@ -24,9 +24,11 @@ CONTEXT: list[Rule] = [
         "such including include includes like ahead beating behind than versus vs against "
         "alongside rival rivals competitor competitors peer peers following followed formerly replacing "
         "instead other backed",
-        rf"(?:such as|including|includes?|like|ahead of|beating|behind|than|versus|vs\.?|against|alongside|"
+        rf"(?:such as|including|includes?|like|ahead of|beating|behind|(?<!more )(?<!less )(?<!fewer )than|versus|vs\.?|against|alongside|"
         rf"rivals?|competitors?|peers?|following|followed by|formerly|replacing|instead of|other shareholders "
         rf"include|other investors include|backed by)\s+(?:[\w-]+\s+){{0,3}}?{SLOT}",
+        examples=("customers such as BMW and Ford", "a rival of Tesla"),
+        near_misses=("buys more than 200 Mercedes trucks",),
     ),
     rule(
         "former",

@@ -262,10 +262,12 @@ SIGNALS: list[Rule] = [
         "dispute",
         "settle* lawsuit lawsuits sue sues sued suing litigation dispute feud trade court antitrust import "
         "lawmakers senators senator congress republicans democrats question questions questioned scrutiny",
-        r"(?:settle\w*|lawsuits?|sues?|sued|suing|litigation|dispute|feud|trade[- ]secrets?|(?<!to )court\b|"
+        r"(?:settle\w*|lawsuits?|sues?|sued|suing|litigation|dispute|feud|trade[- ]secrets?|court\b(?!\s+⟦)|"
         r"antitrust|"
         r"import ban|lawmakers|senators?|congress|republicans|democrats|question(?:s|ed)? \S+ (?:over|about)|"
         r"scrutiny)\b",
+        examples=("Tianqi takes the regulator to court over the pact", "Lordstown sues Foxconn"),
+        near_misses=("Volkswagen is said to court Foxconn and Magna",),
     ),
     rule(
         "digest",
