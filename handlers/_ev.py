@@ -68,6 +68,23 @@ def judge(
     return value, reasons
 
 
+_QUICK_EV = re.compile(
+    r"\b(?:[BP]?EVs?|electric[- ](?:vehicles?|cars?|trucks?|bus(?:es)?|vans?|SUVs?|sedans?|motorcycles?|scooters?|"
+    r"models?|pickups?)|e-?mobility|charging|chargers?|battery[- ]electric|plug-in|robotaxis?)\b",
+    re.IGNORECASE,
+)
+
+
+def quick(texts: Sequence[str], names: Sequence[str], index: CompanyIndex) -> tuple[bool, str]:
+    """A cheap EV judgement for stories that name no deal: EV wording, or an EV company named."""
+    found = next((m.group() for t in texts if (m := _QUICK_EV.search(t))), "")
+    if found:
+        return True, f"EV wording: {found.lower()}"
+    if any((c := index.get(n)) and EV_PRIOR.get(c.sector, 0.0) >= EV.ev_sector for n in names):
+        return True, "EV by who is named"
+    return False, "not EV: no electric-vehicle wording, and no company that makes EVs, batteries or chargers"
+
+
 def _prior(sents: Sequence[Sentence], partners: Sequence[str], index: CompanyIndex) -> float:
     prior = max((EV_PRIOR.get(c.sector, 0.0) for p in partners if (c := index.get(p))), default=0.0)
     named = {m.name for s in sents if s.role is not Role.BACKGROUND for m in s.mentions} - set(partners)

@@ -23,7 +23,7 @@ from bot.models import Company, Detection, Item, Kind, Relation, Stage
 
 from . import HandlerContext, _kind
 from . import _lexicon as lx
-from ._ev import judge
+from ._ev import judge, quick
 from ._mentions import story_mentions
 from ._passage import Passage, Role
 from ._sentence import Sentence, read, unique
@@ -77,7 +77,8 @@ class EvPartnershipHandler:
             return None
         named = unique(m.name for p in passages if p.focus for m in p.mentions if not m.plural)
         if len(named) < 2 and all(p.focus for p in passages):
-            return _one_company(named)  # a deal needs two sides: nothing more to read
+            ev = quick([p.text for p in passages], named, self.index)
+            return _one_company(named, ev)  # a deal needs two sides: nothing more to read
         children = self._children({m.name for p in passages for m in p.mentions if m.known})
         sents: list[Sentence] = []
         for passage in passages:
@@ -104,7 +105,7 @@ class EvPartnershipHandler:
         return out
 
 
-def _one_company(named: list[str]) -> Detection:
+def _one_company(named: list[str], ev: tuple[bool, str]) -> Detection:
     why = f"only {named[0]} is named" if named else "no company is named"
     return Detection(
         handler="ev_partnership",
@@ -114,8 +115,8 @@ def _one_company(named: list[str]) -> Detection:
         kind="other",
         stage="announced",
         evidence="",
-        ev=False,
-        reasons=(f"no deal between two companies: {why} in the headline and lede",),
+        ev=ev[0],
+        reasons=(f"no deal between two companies: {why} in the headline and lede", ev[1]),
     )
 
 
