@@ -302,9 +302,10 @@ _cue(
     True,
     "build builds building built make makes making made produc* assembl* manufactur*",
     rf"(?:build|builds|building|built|make|makes|making|made|produce\w*|assembl\w*|manufactur\w*)"
-    rf"(?:\s+[^\s⟦;,]++){{0,8}}?\s+for\s+{_S}",
+    rf"(?:\s+[^\s⟦;,]++){{0,8}}?\s+for\s+{_S}"
+    rf"(?!'s\s+(?:[\w-]+\s+)?(?:fleets?|services?|network|platform|app|drivers|riders|customers|users)\b)",
     examples="Foxconn will build electric cars for Fisker",
-    misses="Foxconn will build a plant for batteries",
+    misses="Foxconn will build a plant for batteries | a purpose-built robotaxi for Cruise's fleet",
 )
 _cue(
     "builds cars of",
@@ -315,10 +316,12 @@ _cue(
     rf"(?:build|builds|building|make|makes|making|produce|produces|producing|assembl\w*|manufactur\w*)"
     rf"\s+(?:(?:\d+|two|three|four|five|several|more|new|its|the)\s+)?"
     rf"(?:{_S}(?:'s)?(?:-badged|-branded)?\s+(?:\w+[\s-]){{0,3}}?(?:cars?|vehicles?|evs?|models?|vans?|trucks?|buses|"
-    rf"scooters?|suvs?|sedans?|pickups?|crossovers?|minivans?|e-scooters?)\b|{_S}'s\s+(?-i:[A-Z0-9][\w-]*)\b)",
+    rf"scooters?|suvs?|sedans?|pickups?|crossovers?|minivans?|e-scooters?)\b|{_S}'s\s+(?-i:[A-Z0-9][\w-]*)\b"
+    rf"(?!\s+(?:cells?|chips?|batter(?:y|ies)|modules?|packs?|components?|parts?|motors?)\b))",
     examples="Magna to build Fisker's electric SUVs | Nissan will build Mitsubishi Motors vehicles | "
     "Stellantis stops assembling Leapmotor's T03 in Poland | Renault to build two Ford-badged EVs",
-    misses="Magna to build electric SUVs | Stellantis stops assembling Leapmotor's own plan",
+    misses="Magna to build electric SUVs | Stellantis stops assembling Leapmotor's own plan | "
+    "LG Energy Solution to make Tesla's 4680 cells",
 )
 _cue(
     "at plant of",

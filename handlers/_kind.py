@@ -7,8 +7,9 @@ the others only lean ("software", "plant"). The headline is read first, then the
 sentence by sentence; the first of them with a decisive aspect decides, and within one
 sentence the order of ``PRECEDENCE`` settles it ("build X's cars" is manufacturing even with
 a stake; a stake plus co-development is investment; a plant owned together is a joint
-venture). Stories with no decisive aspect fall back to the leaning words, then to who
-the partners are (a battery maker and a carmaker: supply).
+venture). Stories with no decisive aspect fall back to who the partners are (a battery
+maker and a carmaker: supply; a chip or self-driving firm: technology), then to the
+leaning words.
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ _aspect(
 )
 _aspect(
     "k:plant",
-    Aspect("manufacturing", decisive=False, lean=KIND_LEAN.light),
+    Aspect("supply", decisive=False, lean=KIND_LEAN.light),  # a plant for cells or materials feeds a buyer
     "plant factory factories",
     r"(?:plant|factory|factories)\b",
     "a new battery plant",
@@ -291,6 +292,9 @@ def _main(sents: Sequence[Sentence], sectors: Sequence[str]) -> Kind:
         kinds = decisive_kinds(sent)
         if kinds:
             return kinds[0]
+    by_sector = next((SECTOR_KIND[s] for s in sectors if s in SECTOR_KIND), None)
+    if by_sector is not None:
+        return by_sector  # no decisive words: who the partner is says what the deal is
     leaning: dict[Kind, float] = {}
     for sent in sents:
         for name in sent.hits:
@@ -299,7 +303,7 @@ def _main(sents: Sequence[Sentence], sectors: Sequence[str]) -> Kind:
                 leaning[aspect.kind] = leaning.get(aspect.kind, 0.0) + aspect.lean * ROLE_WEIGHT[sent.role]
     if leaning and max(leaning.values()) > 0:
         return max(PRECEDENCE, key=lambda k: leaning.get(k, 0.0))
-    return next((SECTOR_KIND[s] for s in sectors if s in SECTOR_KIND), "other")
+    return "other"
 
 
 def _names_venture(sent: Sentence) -> bool:
