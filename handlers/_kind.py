@@ -242,7 +242,7 @@ SECTOR_KIND: dict[str, Kind] = {
 
 
 # Cues that name a counterparty and decide the kind as a decisive aspect would; the first
-# group means one side builds the other's cars, which beats even a joint venture.
+# group means one side builds the other's cars, which in a headline beats even a joint venture.
 _DIRECTIONAL_CUES = frozenset(["builds cars of", "built by"])
 _DECISIVE_CUES: dict[str, Kind] = {
     **dict.fromkeys(["builds cars of", "built by", "builds for", "at plant of"], "manufacturing"),
@@ -265,7 +265,7 @@ def decisive_kinds(sent: Sentence) -> list[Kind]:
         link.cue.name in _DIRECTIONAL_CUES and link.target for link in sent.links
     )
     ranked = [k for k in PRECEDENCE if k in found]
-    return ["manufacturing", *ranked] if directional else ranked
+    return ["manufacturing", *ranked] if directional and headline else ranked
 
 
 def _unhedged_jv(sent: Sentence) -> bool:
