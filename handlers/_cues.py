@@ -534,9 +534,10 @@ _cue(
     "sign signs signed signing ink inks inked strike strikes struck seal seals sealed "
     "agree agrees agreed finali* reach* clinch*",
     r"(?:sign|signs|signed|signing|ink|inks|inked|strike|strikes|struck|seal|seals|sealed|agree|agrees|"
-    r"agreed|finali[sz]\w*|reach\w*|clinch\w*)(?:\s+[^\s⟦;.]++){0,6}?\s+(?:deal|agreement|agreements|"
-    r"contract|pact|accord|partnership|mou|memorandum)\b",
-    examples="Tesla signed a supply deal with CATL | Volvo inks an agreement with Northvolt",
+    r"agreed|finali[sz]\w*|reach\w*|clinch\w*)(?:\s+[^\s⟦;.]++){0,6}?\s+(?:deals?|agreements?|"
+    r"contracts?|pacts?|accords?|partnerships?|mous?|memorand(?:um|a))\b",
+    examples="Tesla signed a supply deal with CATL | Volvo inks an agreement with Northvolt | "
+    "Ford and SK On sign deals for two plants",
     misses="Tesla reached record deliveries",
 )
 _cue(

@@ -55,7 +55,7 @@ CONTEXT: list[Rule] = [
         "describes_unit",
         "⟦",
         rf"{SLOT}\s+(?:unit|subsidiary|arm|brand|affiliate|division|parent|owner|"
-        rf"sister company|spin-?off|spinoff|group company)\s+{SLOT}",
+        rf"sister company|spin-?off|spinoff|group company|supplier|customer|client|rival|partner|backer)\s+{SLOT}",
         after=(
             " unit",
             " subsidiary",
@@ -68,7 +68,15 @@ CONTEXT: list[Rule] = [
             " sister",
             " spin",
             " group",
+            " supplier",
+            " customer",
+            " client",
+            " rival",
+            " partner",
+            " backer",
         ),
+        examples=("Volkswagen unit Scout Motors", "Tesla supplier Panasonic signs a recycling deal with Redwood"),
+        near_misses=("Tesla and Panasonic sign a deal",),
     ),
     rule(
         "describes_prev",

@@ -18,6 +18,7 @@ from ._passage import Role
 from .companies import Mention
 
 _SEPARATOR = " ;\n"
+_NO_SLOTS = str.maketrans("⟦⟧", "[]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,8 @@ def unique(names: Iterable[str]) -> list[str]:
 
 def masked(text: str, mentions: Sequence[Mention], first_slot: int = 0) -> str:
     """The sentence with each company replaced by its numbered slot (⟦0⟧, ⟦1⟧, …)."""
+    if "⟦" in text or "⟧" in text:
+        text = text.translate(_NO_SLOTS)  # a story's own brackets must never read as slots
     out, pos = [], 0
     for i, mention in enumerate(mentions, start=first_slot):
         out.append(text[pos : mention.start])
@@ -145,6 +148,8 @@ def _analyse(
                 continue
             target = local(int(group))
             subjects = [i for i in party if i < target][-3:] or [i for i in party if i != target][:1]
+            if cue.mutual:  # everyone the cue lists acts together ("A, B, C and D agreed")
+                subjects = [local(n) for n in lx.slots(match.group()) if local(n) != target]
             names = unique(sent.mentions[i].name for i in (*subjects, target, *_co_targets(story, match, local)))
             sent.links.append(
                 Link(

@@ -204,6 +204,7 @@ class _Verdict:
                 chosen += [p for k in links for p in k.parties if p not in chosen]
                 if len(chosen) >= 2:
                     break
+        chosen += self._listed_with(chosen)
         ventures = {v for s in self.sents for v in s.ventures}
         if len([p for p in chosen if p not in ventures]) >= 2:
             chosen = [p for p in chosen if p not in ventures]  # a venture's owners are the partners
@@ -211,6 +212,13 @@ class _Verdict:
         if partners:
             self.reasons.append("partners: " + ", ".join(partners))
         return partners
+
+    def _listed_with(self, chosen: list[str]) -> list[str]:
+        """Further parties the lede lists as acting together with the headline's ("A, B, C and D sign …")."""
+        if len(chosen) < 2:
+            return []
+        links = [k for s in self.lede[:1] for k in s.links if k.cue.mutual and set(chosen) <= set(k.parties)]
+        return unique(p for k in links for p in k.parties if p not in chosen)
 
     def _family(self, names: list[str]) -> list[str]:
         """Hyundai + Kia act as Hyundai Motor Group; a parent and its unit count once."""

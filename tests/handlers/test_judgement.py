@@ -178,3 +178,24 @@ def test_reasons_are_plain_words_for_alerts_and_rejections(
         assert any(r.startswith(("not EV", "no deal")) or "reads like" in r for r in detection.reasons)
     if not detection.ev:
         assert any(r.startswith("not EV") for r in detection.reasons)
+
+
+def test_every_partner_of_a_multi_party_deal_is_found(handler: EvPartnershipHandler) -> None:
+    detection = _detect(
+        handler,
+        "BMW and Ford team up on EV charging network",
+        "BMW, Ford, Honda and Stellantis agreed to set up a joint venture to build 30,000 EV chargers.",
+    )
+    assert detection is not None and detection.alert
+    assert set(detection.partners) == {"BMW", "Ford", "Honda", "Stellantis"}
+    assert detection.kind == "charging"
+
+
+def test_a_customer_named_to_describe_a_partner_is_not_one(handler: EvPartnershipHandler) -> None:
+    detection = _detect(
+        handler,
+        "Tesla supplier Panasonic signs battery recycling deal with Redwood Materials",
+        "Panasonic will send EV battery scrap to Redwood Materials.",
+    )
+    assert detection is not None and detection.alert
+    assert set(detection.partners) == {"Panasonic", "Redwood Materials"}
