@@ -26,15 +26,14 @@ from . import _lexicon as lx
 from ._ev import judge, quick
 from ._mentions import story_mentions
 from ._passage import Passage, Role
+from ._penalties import penalties
 from ._sentence import Sentence, read, unique
 from ._text import sections
 from ._weights import (
     ASIDE_FACTOR,
     EV,
-    HEADLINE_DEAL_WORDS,
     LEDE_WEIGHTS,
     ONE_PARTY_CAP,
-    PENALTY,
     RELATED_MIN_STRENGTH,
     ROLE_WEIGHT,
     THRESHOLD,
@@ -136,7 +135,8 @@ class _Verdict:
         partners = self._partners()
         ev, ev_reasons = judge(self.sents, deal, partners, self.index)
         self.reasons += ev_reasons
-        penalty = self._penalty(deal)
+        penalty, why = penalties(self.sents, deal)
+        self.reasons += why
         score = sqrt(strength * ev) * penalty
         if len(partners) < 2:
             score = min(score, ONE_PARTY_CAP)
@@ -267,67 +267,6 @@ class _Verdict:
         acts_alone = any(child in s.linked() and parent not in s.linked() for s in self.lede)
         return child if acts_alone else parent
 
-    def _penalty(self, deal: Sentence | None) -> float:
-        factor = 1.0
-        head = self.sents[:3]
-        title = self.title
-        digest = any(s.has("digest") for s in self.sents[:2]) or bool(
-            title
-            and (_many_stories(title.text) or any(m.start() == 0 for m in title.hits.get("digest_start", ())))
-        )
-        checks = (
-            (digest, PENALTY.digest, "reads like a digest of several stories"),
-            (bool(title and title.has("consumer_deals")), PENALTY.shopping, "reads like a shopping post"),
-            (deal is not None and deal.has("marketing"), PENALTY.marketing, "reads like a marketing tie-up"),
-            (
-                deal is not None
-                and title is not None
-                and title.has("other_news")
-                and title.strength < HEADLINE_DEAL_WORDS
-                and not _deal_words(title),
-                PENALTY.aside,
-                "the headline is about other news; the deal is an aside",
-            ),
-            (
-                any(
-                    s.has("acquisition")
-                    and not (s.has("part_ownership") or "%" in s.text)
-                    and "manufacturing" not in _kind.decisive_kinds(s)  # a contract builder taking a stake
-                    for s in head
-                ),
-                PENALTY.acquisition,
-                "reads like an outright acquisition, not a partnership",
-            ),
-            (any(s.has("no_partner") for s in head), PENALTY.no_partner, "a partner is sought, not named"),
-            (
-                bool(title and title.has("dispute"))
-                or (any(s.has("dispute") for s in head) and not (title and title.strength >= HEADLINE_DEAL_WORDS)),
-                PENALTY.dispute,
-                "reads like a dispute or settlement",
-            ),
-            (
-                deal is not None
-                and deal is not title
-                and title is not None
-                and title.strength == 0
-                and len(title.parties) < 2
-                and not _deal_words(title)
-                and deal.strength < HEADLINE_DEAL_WORDS,
-                PENALTY.in_passing,
-                "the headline names no deal; the lede mentions one only in passing",
-            ),
-            (
-                any(s.has("existing_venture") for s in head[:2]),
-                PENALTY.existing_venture,
-                "a loan to or expansion of an existing joint venture, not a new partnership",
-            ),
-        )
-        for applies, multiplier, reason in checks:
-            if applies:
-                factor *= multiplier
-                self.reasons.append(reason)
-        return factor
-
     def _evidence(self, partners: list[str], deal: Sentence | None) -> str:
         def rank(sent: Sentence) -> tuple[int, float, float]:
             covered = sum(1 for p in partners if p in sent.parties or p in sent.linked())
@@ -376,19 +315,6 @@ def _stage(core: list[Sentence], nearby: Sequence[Sentence] = ()) -> Stage:
         if sent.has("talks") or hedged:
             return "talks"
     return "announced"
-
-
-def _deal_words(sent: Sentence) -> bool:
-    """Deal or stage wording, even without two named parties ("rescue talks collapse")."""
-    return sent.has("talks") or any(
-        sent.has(c.name) for c in lx.CUES.values() if not c.bound and c.strength >= HEADLINE_DEAL_WORDS
-    )
-
-
-def _many_stories(title: str) -> bool:
-    """ "Tesla grows fleet, Einride gets a partner, and China goes big": three headlines in one."""
-    segments = [s for s in title.replace(", and ", ", ").split(", ") if len(s.split()) >= 3]
-    return len(segments) >= 3
 
 
 def _clip(text: str, limit: int = 80) -> str:
