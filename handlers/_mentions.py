@@ -166,7 +166,12 @@ def _find_all(index: CompanyIndex, plan: Sequence[Passage]) -> None:
             continue  # in Title Case every word looks like a name
         i = bisect_right(starts, mention.start) - 1
         shift = starts[i]
-        plan[i].mentions.append(replace(mention, start=mention.start - shift, end=mention.end - shift))
+        if shift:
+            m = mention  # dataclasses.replace costs more than the whole lookup of a short story
+            mention = Mention(
+                m.name, m.start - shift, m.end - shift, m.known, m.possessive, m.ticker, m.weak, m.plural
+            )
+        plan[i].mentions.append(mention)
 
 
 def _acronyms(text: str, mentions: list[Mention]) -> dict[str, tuple[str, bool]]:

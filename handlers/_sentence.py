@@ -101,7 +101,8 @@ def read(sents: list[Sentence], children: dict[str, str]) -> None:
         for match in matches:
             sents[bisect_right(starts, match.start()) - 1].hits.setdefault(name, []).append(match)
     for sent, piece in zip(sents, pieces, strict=True):
-        clauses = hl.parse(piece) if sent.role is Role.TITLE else []
+        two = sent.role is Role.TITLE and len(sent.mentions) >= 2  # a headline form needs two companies
+        clauses = hl.parse(piece) if two else []
         _analyse(sent, story, slots, children, hl.contrasted(clauses, piece) if clauses else set())
         if clauses:
             _headline_links(sent, clauses)
