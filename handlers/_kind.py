@@ -151,11 +151,19 @@ _aspect(
 _aspect(
     "k:supply",
     Aspect("supply", decisive=True, lean=KIND_LEAN.plain),
-    "suppl* order orders ordered ordering offtake cell cells battery batteries",
-    r"suppl(?:y|ies|ied|ier|iers|ying)\b|orders?\b(?! (?:to|of business)\b)|ordered\b|ordering\b|offtake\b|"
+    "supply supplier suppliers order orders ordered ordering offtake cell cells battery batteries",
+    r"supply (?:deals?|agreements?|contracts?|pacts?|orders?|partnerships?|tie-?ups?)\b|suppliers?\b|"
+    r"orders?\b(?! (?:to|of business)\b)|ordered\b|ordering\b|offtake\b|"
     r"(?:cell|battery) (?:partners?|suppliers?|contracts?)\b|(?:cells|batteries) from\b",
-    "will supply cylindrical cells | an offtake agreement | picks CATL and EVE as cell partners",
-    "in order to cut costs",
+    "signs a supply deal | an offtake agreement | picks CATL and EVE as cell partners",
+    "in order to cut costs | with Toyota supplying the platform",
+)
+_aspect(
+    "k:supplying",
+    Aspect("supply", decisive=False, lean=KIND_LEAN.plain),
+    "suppl*",
+    r"suppl(?:y|ies|ied|ying)\b",
+    "will supply cylindrical cells",
 )
 _aspect(
     "k:fleet",

@@ -48,8 +48,11 @@ CONTEXT: list[Rule] = [
     rule(
         "describes_next",
         "⟦",
-        rf"{SLOT}(?:'s|-owned|-backed|-controlled|-led)\s+(?:[\w.&-]+\s+){{0,4}}?{SLOT}",
+        rf"{SLOT}(?:'s|-owned|-backed|-controlled|-led)\s+"
+        rf"(?:(?!(?:with|and|to|from|for|of|over|by|in|on)\b)[\w.&-]+\s+){{0,4}}?{SLOT}",
         after=("'s", "-owned", "-backed", "-controlled", "-led"),
+        examples=("Volkswagen's software unit Cariad", "Toyota-backed Pony.ai"),
+        near_misses=("Fisker's rescue talks with Nissan collapse",),
     ),
     rule(
         "describes_unit",

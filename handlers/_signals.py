@@ -11,7 +11,7 @@ SIGNALS: list[Rule] = [
         "ended",
         "exit* pull* quit* scraps scrapped scrapping scrap cancel* terminat* unwind* unwound wind* "
         "withdr* back* abandon* dissolv* break* broke split splits ditch* call* walk* revok* no sole full buy* "
-        "bought takes take step* stepped stepping paus* suspend* shelv* put puts leav* sell* end ends "
+        "bought takes take step* stepped stepping paus* suspend* shelv* put puts leav* sell* sold end ends "
         "ended ending reject* block* veto* stop* halt* ceas* laps* expir* fall falls fell cut* shrink* shrank "
         "reduc* trim* pare* lower* hand* cede* ceding give gives giving",
         r"(?:exit\w*|pull\w* (?:out|back)|quit\w*|scraps|scrapped|scrapping|cancel\w*|terminat\w*|"
@@ -24,15 +24,16 @@ SIGNALS: list[Rule] = [
         r"(?:cut\w*|shrink\w*|shrank|reduc\w*|trim\w*|pare[sd]?|lower\w*) (?:its |their )?(?:[\w⟦⟧-]+ ){0,2}?"
         r"(?:stake|holding|shareholding)|hand\w* (?:over )?(?:\w+ ){0,2}?control|"
         r"(?:cede[sd]?|ceding|gives? up|giving up) (?:\w+ )?control|"
-        r"sell\w* (?:its|their|all|the) (?:[\w⟦⟧%-]+ ){0,5}?(?:stake|shares|holding|interest)\b|"
+        r"(?:sell\w*|sold) (?:its|their|all|the) (?:[\w⟦⟧%-]+ ){0,5}?(?:stake|shares|holding|interest)\b|"
         r"leav\w* (?:the |its )?(?:\w+ ){0,2}(?:venture|partnership|alliance)|leaves\b|"
         r"end(?:s|ed|ing)? (?:its |their |the )?(?:[\w:]+[ -]){0,3}?(?:partnership|venture|jv|alliance|deal|"
         r"tie-?up|cooperation|agreement|pact|contract))\b",
     ),
     rule(
         "ended",
-        "partnership venture alliance deal tie tieup cooperation agreement pact",
-        r"(?:partnership|venture|alliance|deal|tie-?up|cooperation|agreement|pact) (?:ends|ended|collapses|"
+        "talks partnership venture alliance deal tie tieup cooperation agreement pact",
+        r"(?:talks|partnership|venture|alliance|deal|tie-?up|cooperation|agreement|pact) (?:\S+ ){0,4}?"
+        r"(?:ends|ended|collapse|collapses|fail|fails|failed|stall|stalls|stalled|break down|broke down|"
         r"collapsed|falls apart|fell apart|is over)\b",
     ),
     rule("ended", "drop*", r"drop\w* (?:its |the |plans? )?\w*\s*(?:stake|deal|plan|partnership)\b"),
@@ -41,14 +42,15 @@ SIGNALS: list[Rule] = [
         "in talks holds held discuss* negotiat* said reportedly report reports according sources "
         "source people familiar citing weigh weighs weighing mull* eyes eyeing courting courts approached "
         "sound* early near nears nearing close plan plans planned would pitch* lining working rumor* rumour* "
-        "deny denies denied talks "
+        "deny denies denied talks media news press "
         "speculat* not",
         r"(?:in talks|talks (?:with|on|about|to)|holds? talks|held talks|in discussions?|discuss\w*|"
-        r"negotiat\w*|said to|reportedly|report:|reports? say|according to (?:people|sources|a report)|"
+        r"negotiat\w*|said to|reportedly|report:|reports? says?|(?:media|news|press) reports?|"
+        r"according to (?:people|sources|a report)|"
         r"sources? (?:said|say|says|told|familiar)|people (?:familiar|with knowledge|close to|briefed)|"
         r"familiar with the matter|citing people|weigh(?:s|ing)?|mull\w*|eye(?:s|ing)|courting|courts|"
         r"approached|sound\w* out|in early-stage|early-stage talks|nears? (?:a )?deal|nearing (?:a )?deal|"
-        r"talks (?:for|over)|den(?:y|ies|ied) (?:a |the )?(?:\w+ )?reports?|reports? (?:that|of)|"
+        r"talks (?:for|over)|den(?:y|ies|ied) (?:a |the )?(?:\w+ )?reports?|reports? that|"
         r"close to (?:a )?deal|plan(?:s|ned)? to announce|would (?:buy|invest|take|build|supply|partner)|"
         r"pitch\w*|lining up|working (?:internally )?on a plan|rumou?r\w*|speculat\w*|"
         r"not (?:yet )?(?:been )?(?:agreed|finali[sz]ed|signed))\b",
@@ -65,9 +67,9 @@ SIGNALS: list[Rule] = [
         "explor* consider* to will jointly studies studying evaluat* weigh* mull* non nonbinding feasibility",
         r"(?:explor(?:e|es|ed|ing)|consider(?:s|ed|ing)?|(?:to|will|jointly) study|stud(?:ies|ying)|"
         r"evaluat(?:e|es|ed|ing)|"
-        r"weigh(?:s|ed|ing)?|mull(?:s|ed|ing)?|non-?binding|feasibility)\b",
+        r"weigh(?:s|ed|ing)?|mull(?:s|ed|ing)?|feasibility)\b",
         examples=(
-            "signed a non-binding memorandum to explore working together",
+            "signed a memorandum to explore working together",
             "agree to consider EVs for India",
         ),
         near_misses=("the study showed demand",),

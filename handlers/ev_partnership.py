@@ -308,13 +308,25 @@ def _stage(core: list[Sentence], nearby: Sequence[Sentence] = ()) -> Stage:
     could start in 2026" after a signed deal does not make it talks.
     """
     for sent in unique_sentences([*core, *nearby]):
-        if sent.has("ended") or any(link.cue.stage == "ended" for link in sent.links):
+        live = any(_main_clause(m) for m in sent.hits.get("ended", ()))
+        if live or any(link.cue.stage == "ended" for link in sent.links):
             return "ended"
         core_sentence = any(sent is c for c in core)
         hedged = core_sentence and (sent.has("exploring") or (sent.has("hedge") and not sent.has("firm")))
         if sent.has("talks") or hedged:
             return "talks"
     return "announced"
+
+
+_SUBORDINATE = re.compile(r"\b(?:after|following|while|since|before|whereas)\b", re.IGNORECASE)
+
+
+def _main_clause(match: re.Match[str]) -> bool:
+    """An exit told in the main clause, not in an aside ("after shelving its car project")."""
+    story, at = match.string, match.start()
+    begin = max(story.rfind(";", 0, at), at - 80)  # sentences of the masked story end in ";"
+    clause = re.split(r"[,:\u2014]", story[begin + 1 : at])[-1]
+    return not _SUBORDINATE.search(clause)
 
 
 def _clip(text: str, limit: int = 80) -> str:

@@ -52,6 +52,24 @@ MAIN_ASPECT = [
         "talks",
     ),
     (
+        "Report: Apple weighing a tie-up with Rivian after shelving its car project",
+        "Apple is studying a possible partnership with Rivian on electric vehicles, a report said.",
+        "other",
+        "talks",
+    ),
+    (
+        "Fisker's rescue talks with Nissan collapse",
+        "Fisker said Nissan had ended talks over an investment in the EV maker.",
+        "investment",
+        "ended",
+    ),
+    (
+        "Panasonic quietly sold its entire Tesla stake",
+        "Panasonic sold all its Tesla shares, ending an equity tie with the EV maker that began in 2010.",
+        "investment",
+        "ended",
+    ),
+    (
         "BYD names Rever Automotive as its distributor in Thailand",
         "BYD appointed Rever Automotive to import and sell its electric cars in Thailand.",
         "other",
