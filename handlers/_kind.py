@@ -96,6 +96,15 @@ _aspect(
     "venture capital firm | a company spokesman",
 )
 _aspect(
+    "k:joint plant",
+    Aspect("joint_venture", decisive=True, lean=KIND_LEAN.plain),
+    "partner partners partnering consortium",
+    r"partner(?:s|ing)? (?:in|for|on) (?:a |an |the |its |their )?(?:[\w$.-]+ ){0,5}?(?:plants?|factory|factories|"
+    r"refinery|complex|smelter|project)\b|consortium\b",
+    "to become its partner in a planned battery cell plant | a consortium led by CATL",
+    "partners on software",
+)
+_aspect(
     "k:contract mfg",
     Aspect("manufacturing", decisive=True, lean=KIND_LEAN.heavy),
     "contract manufacturing production built assembled under",
@@ -127,8 +136,8 @@ _aspect(
 _aspect(
     "k:plant",
     Aspect("supply", decisive=False, lean=KIND_LEAN.light),  # a plant for cells or materials feeds a buyer
-    "plant factory factories",
-    r"(?:plant|factory|factories)\b",
+    "plant plants factory factories refinery refineries smelter smelters complex",
+    r"(?:plants?|factory|factories|refiner(?:y|ies)|smelters?|complex)\b",
     "a new battery plant",
 )
 _aspect(
