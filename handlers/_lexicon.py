@@ -116,9 +116,13 @@ VENTURES: list[Rule] = [
         "venture_named",
         "⟦",
         rf"{SLOT}\s*,\s*(?:a|an|the|its|their)\s+(?:[\w:.-]+\s+){{0,4}}?(?:joint venture|venture|jv|joint company|"
-        rf"(?:evenly split|equally owned|jointly owned|50:50|50-50) (?:company|firm|business))\b",
+        rf"(?:evenly split|equally owned|jointly owned|50:50|50-50) (?:company|firm|business)|(?:new|luxury|premium) "
+        rf"(?:[\w-]+ )?brand)\b",
         after=(",", " ,"),
-        examples=("Horizon Plus, its electric-vehicle joint venture with Foxconn",),
+        examples=(
+            "Horizon Plus, its electric-vehicle joint venture with Foxconn",
+            "Huawei and JAC created Maextro, a luxury EV brand",
+        ),
         near_misses=("Foxconn, a contract manufacturer",),
     ),
     rule(

@@ -252,9 +252,12 @@ def _compound(text: str, mention: Mention) -> bool:
     return text[mention.end : mention.end + 1] == "-" or text[mention.start - 1 : mention.start] == "-"
 
 
+_TITLE_CASE_SHARE = 0.6  # more capitalised long words than this: a headline in Title Case
+
+
 def _title_case(text: str) -> bool:
     words = [w for w in text.split() if len(w) > 3 and w[0].isalpha()]
-    return bool(words) and sum(w[0].isupper() for w in words) / len(words) > 0.6
+    return bool(words) and sum(w[0].isupper() for w in words) / len(words) > _TITLE_CASE_SHARE
 
 
 def _dedupe(mentions: list[Mention]) -> list[Mention]:
