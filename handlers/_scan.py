@@ -101,6 +101,10 @@ class Scanner:
                     self._exact.setdefault(trigger, []).append(item)
         self._lengths = sorted(self._prefix)
         self._cache: dict[str, tuple[Rule, ...]] = {}
+        # One regex finds every word some rule starts at, so words no rule cares about cost nothing.
+        exact = [t for t in self._exact if t != "⟦"]
+        prefixes = [p for size in self._prefix.values() for p in size]
+        self._starts = re.compile(word_trie(exact, prefixes).pattern + "|⟦")
 
     def _candidates(self, token: str) -> tuple[Rule, ...]:
         found = list(self._exact.get(token, ()))
@@ -120,7 +124,7 @@ class Scanner:
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
         hits: dict[str, list[re.Match[str]]] = {}
         cache = self._cache
-        for word in _WORD.finditer(low):
+        for word in self._starts.finditer(low):
             token = word.group()
             candidates = cache.get(token)
             if candidates is None:
