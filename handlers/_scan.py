@@ -1,9 +1,9 @@
 """Running many patterns over a text in one pass: each is tried only where its trigger words are.
 
 A regular expression searched over a whole sentence is tried at every character; forty of
-them cost milliseconds per story. Here each rule names the words it can start with, the
-text is walked word by word once, and a rule's regex is only ``match``-ed at positions
-where one of its trigger words begins. Triggers are exact lower-case words, prefixes
+them cost milliseconds per story. Here each rule names the words it can start with, one
+trie regex of all those words finds where any rule may start, and a rule's regex is only
+``match``-ed at positions where one of its own trigger words begins. Triggers are exact lower-case words, prefixes
 ending in ``*`` ("invest*"), or ``⟦`` for a company slot.
 """
 
@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-_WORD = re.compile(r"[a-z0-9]+|⟦")  # triggers are ASCII; other letters never start a rule
 _EXACT, _PREFIX = "\x00", "\x01"
 
 
