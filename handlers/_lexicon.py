@@ -115,12 +115,14 @@ VENTURES: list[Rule] = [
     rule(
         "venture_named",
         "⟦",
-        rf"{SLOT}\s*,\s*(?:a|an|the|its|their)\s+(?:[\w:.-]+\s+){{0,4}}?(?:joint venture|venture|jv|joint company|"
+        rf"{SLOT}\s*,\s*(?:a|an|the|its|their)\s+(?:[\w:.⟦⟧'-]+\s+){{0,4}}?(?:joint venture|venture|jv|joint company|"
         rf"(?:evenly split|equally owned|jointly owned|50:50|50-50) (?:company|firm|business)|(?:new|luxury|premium) "
-        rf"(?:[\w-]+ )?brand)\b",
+        rf"(?:[\w-]+ )?brand)\b(?:\s+(?:of|between|with|by)\s+(?:[\w-]+\s+){{0,2}}?⟦\d+⟧"
+        rf"(?:\s*(?:,|and|&)\s*(?:[\w-]+\s+){{0,2}}?⟦\d+⟧)*)?",
         after=(",", " ,"),
         examples=(
             "Horizon Plus, its electric-vehicle joint venture with Foxconn",
+            "Leapmotor International, the Stellantis-led venture with Leapmotor",
             "Huawei and JAC created Maextro, a luxury EV brand",
         ),
         near_misses=("Foxconn, a contract manufacturer",),
@@ -162,9 +164,9 @@ AND_SLOT = re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+(?:and|&)\s+){SLOT}(?!'s)")
 # "SK Innovation's BlueOval SK venture", "Ultium Cells' GM battery plants": the second name
 # modifies a noun, so it is the one that only describes. Matched right after that name.
 ATTRIBUTIVE = re.compile(
-    r"\s*(?:[\w-]+\s+){0,2}?(?:joint venture|venture|jv|plants?|factory|factories|facilit(?:y|ies)|sites?|"
-    r"network|platform|programme|program|project|brand|autonomous|self-driving|robotaxis?|vehicles|cars|"
-    r"models|chips|batteries|cells)\b",
+    r"\s*(?:(?!(?:for|to|with|from|in|on|at|and|as)\b)[\w-]+\s+){0,2}?(?:joint venture|venture|jv|plants?|"
+    r"factory|factories|facilit(?:y|ies)|sites?|network|platform|programme|program|project|brand|autonomous|"
+    r"self-driving|robotaxis?|vehicles|cars|models|chips|batteries|cells)\b",
     re.IGNORECASE,
 )
 # "Core Lithium's Tesla term sheet": a deal noun after the second name makes both parties.

@@ -47,7 +47,7 @@ class Sentence:
     parties: list[str] = field(default_factory=list)
     context: list[str] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
-    ventures: list[str] = field(default_factory=list)  # companies the sentence calls a venture of others
+    ventures: dict[str, list[str]] = field(default_factory=dict)  # a company called a venture -> its owners
 
     @property
     def strength(self) -> float:
@@ -160,9 +160,10 @@ def _analyse(
                     sent.mentions[target].name,
                 )
             )
-    sent.ventures = unique(
-        sent.mentions[local(int(m.group(1)))].name for m in sent.hits.get("venture_named", ()) if m.group(1)
-    )
+    for m in sent.hits.get("venture_named", ()):
+        venture = sent.mentions[local(int(m.group(1)))].name
+        owners = [sent.mentions[local(n)].name for n in lx.slots(m.group())[1:]]
+        sent.ventures[venture] = unique([*sent.ventures.get(venture, []), *(o for o in owners if o != venture)])
 
 
 def _co_targets(story: str, match: re.Match[str], local: Callable[[int], int]) -> list[int]:

@@ -205,9 +205,13 @@ class _Verdict:
                 if len(chosen) >= 2:
                     break
         chosen += self._listed_with(chosen)
-        ventures = {v for s in self.sents for v in s.ventures}
-        if len([p for p in chosen if p not in ventures]) >= 2:
-            chosen = [p for p in chosen if p not in ventures]  # a venture's owners are the partners
+        owners = {v: o for s in self.sents for v, o in s.ventures.items()}
+        if any(set(owners.get(p, ())) & set(chosen) for p in chosen):
+            # An owner dealing with its own venture: the venture stands for all its owners.
+            expanded = unique(o for p in chosen for o in (owners.get(p) or [p]))
+            chosen = expanded if len(expanded) >= len(chosen) else chosen
+        if len([p for p in chosen if p not in owners]) >= 2:
+            chosen = [p for p in chosen if p not in owners]  # a venture's owners are the partners
         partners = self._family(chosen)[:8]
         if partners:
             self.reasons.append("partners: " + ", ".join(partners))
@@ -262,6 +266,8 @@ class _Verdict:
             for link in s.links
         ):
             return child  # "BMW, Intel and Mobileye join forces": listed side by side
+        if self.title and child in self.title.parties and parent in self.title.context:
+            return child  # "Dubai taps GM's Cruise": the unit acts, its owner only describes it
         if self.title and parent in self.title.linked():
             return parent
         acts_alone = any(child in s.linked() and parent not in s.linked() for s in self.lede)

@@ -217,3 +217,24 @@ def test_a_customer_named_to_describe_a_partner_is_not_one(handler: EvPartnershi
     )
     assert detection is not None and detection.alert
     assert set(detection.partners) == {"Panasonic", "Redwood Materials"}
+
+
+def test_an_owner_dealing_with_its_own_venture_names_the_venture_owners(handler: EvPartnershipHandler) -> None:
+    detection = _detect(
+        handler,
+        "Leapmotor T03 production starts at Stellantis plant in Poland",
+        "Leapmotor International, the Stellantis-led venture with Zhejiang Leapmotor Technology, began "
+        "assembling the T03 city EV at Stellantis' factory in Tychy.",
+    )
+    assert detection is not None and detection.alert, detection and detection.reasons
+    assert set(detection.partners) == {"Stellantis", "Leapmotor"}
+
+
+def test_a_unit_named_by_its_owner_acts_for_itself(handler: EvPartnershipHandler) -> None:
+    detection = _detect(
+        handler,
+        "Uber taps GM's Cruise for robotaxi rides in Austin",
+        "Uber signed an agreement with Cruise to offer self-driving rides on its app.",
+    )
+    assert detection is not None and detection.alert, detection and detection.reasons
+    assert set(detection.partners) == {"Uber", "Cruise"}
