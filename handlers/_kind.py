@@ -107,11 +107,14 @@ _aspect(
 _aspect(
     "k:contract mfg",
     Aspect("manufacturing", decisive=True, lean=KIND_LEAN.heavy),
-    "contract manufacturing production built assembled under",
+    "contract manufacturing production built assembled under ckd skd completely semi knocked local assembly",
     r"contract[- ](?:manufactur\w*|builder|assembl\w*)|manufacturing (?:services|partner)\b|"
+    r"(?:ckd|skd|(?:completely|semi)[- ]knocked[- ]down|local) assembly\b|"
+    r"assembly (?:partner|deal|agreement|contract)s?\b|"
     r"production (?:deal|tie-up|partner|base)\b|built by\b|(?:assembled|built|made) under contract\b|"
     r"under contract\b",
-    "will be assembled under contract by Magna | picks BYD as manufacturing partner | a contract manufacturer",
+    "will be assembled under contract by Magna | picks BYD as manufacturing partner | a contract manufacturer | "
+    "a CKD assembly deal in Indonesia | signs an assembly agreement",
     "the production of batteries rose",
 )
 _aspect(
