@@ -53,17 +53,14 @@ def judge(
         + EV.per_word * min(len(words), 4)
         - weight * min(len(against), 3)
     )
-    reasons: list[str] = []
     if blocking:
         value = min(value, EV.off_domain_cap)
     value = max(0.0, min(1.0, value))
-    if words:
-        reasons.append("EV wording: " + ", ".join(words[:4]))
-    elif prior:
-        reasons.append("EV by who the partners are")
     if value < EV.ev:
-        reasons.append("not EV: " + _why_not(blocking, against))
-    elif against or domains:
+        weak = f" (too little EV wording: {', '.join(words[:3])})" if words else ""
+        return value, ["not EV: " + _why_not(blocking, against) + weak]
+    reasons = ["EV wording: " + ", ".join(words[:4]) if words else "EV by who the partners are"]
+    if against or domains:
         reasons.append("also names " + ", ".join(domains + against[:3]))
     return value, reasons
 

@@ -90,7 +90,7 @@ SIGNALS: list[Rule] = [
         r"motorcycles?|two-wheelers?|three-wheelers?|sedans?|models?|mobility|semis?|"
         r"rickshaws?|autos?|lorr(?:y|ies)|delivery|motorbikes?|bikes?|crossovers?|fleet)\b",
     ),
-    rule("ev", "electric", r"electric [A-Z][\w-]+|electric[- ]⟦\d+⟧", case=True),
+    rule("ev", "electric", r"electric [A-Z][\w-]+|electric(?=[- ]⟦\d+⟧)", case=True),
     rule(
         "ev",
         "battery plug new e emobility electromobility electrif* zero",

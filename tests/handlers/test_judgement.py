@@ -6,12 +6,14 @@ Stories are written for these tests in the style of wire headlines; none is a co
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
 from bot.models import Item
 from handlers.ev_partnership import EvPartnershipHandler
+from tests.conftest import DEV_CORPUS
 
 
 def _detect(handler: EvPartnershipHandler, title: str, summary: str = ""):  # type: ignore[no-untyped-def]
@@ -238,3 +240,13 @@ def test_a_unit_named_by_its_owner_acts_for_itself(handler: EvPartnershipHandler
     )
     assert detection is not None and detection.alert, detection and detection.reasons
     assert set(detection.partners) == {"Uber", "Cruise"}
+
+
+def test_no_reason_on_the_labelled_corpus_shows_a_slot_or_a_rule_name(handler: EvPartnershipHandler) -> None:
+    for line in DEV_CORPUS.read_text(encoding="utf-8").splitlines():
+        data = json.loads(line)
+        detection = _detect(handler, data["title"], data["summary"])
+        if detection is None:
+            continue
+        assert not any(_PLACEHOLDER.search(r) for r in detection.reasons), (data["id"], detection.reasons)
+        assert detection.ev == any(r.startswith(("EV wording", "EV by")) for r in detection.reasons), data["id"]
