@@ -123,21 +123,24 @@ class Scanner:
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
         hits: dict[str, list[re.Match[str]]] = {}
         cache = self._cache
+        find, startswith = text.find, text.startswith
         for word in self._starts.finditer(low):
             token = word.group()
             candidates = cache.get(token)
             if candidates is None:
                 candidates = self._candidates(token)
-            if not candidates:
-                continue
             pos = word.start()
-            slot_end = text.find("⟧", pos) + 1 if token == "⟦" else 0
+            slot_end = find("⟧", pos) + 1 if token == "⟦" else 0
             for item in candidates:
-                if slot_end and item.after and not text.startswith(item.after, slot_end):
+                if slot_end and item.after and not startswith(item.after, slot_end):
                     continue
-                if item.near and text.find("⟦", pos, pos + item.near) < 0:
+                if item.near and find("⟦", pos, pos + item.near) < 0:
                     continue
                 match = item.regex.match(text, pos)
                 if match is not None:
-                    hits.setdefault(item.name, []).append(match)
+                    found = hits.get(item.name)
+                    if found is None:
+                        hits[item.name] = [match]
+                    else:
+                        found.append(match)
         return hits
