@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 
 from ._cues import CUE_RULES, CUES, SLOT, Cue
+from ._kind import ASPECT_RULES
 from ._scan import Rule, Scanner, rule
-from ._signals import _KINDS, KIND_ORDER, KIND_WEIGHTS, SIGNALS
+from ._signals import SIGNALS
 
-__all__ = ["CUES", "KIND_ORDER", "KIND_WEIGHTS", "SCANNER", "SLOT", "Cue"]
+__all__ = ["CUES", "SCANNER", "SLOT", "Cue"]
 
 CONTEXT: list[Rule] = [
     # Companies in these positions are context, not parties.
@@ -23,9 +24,11 @@ CONTEXT: list[Rule] = [
         "such including include includes like ahead beating behind than versus vs against "
         "alongside rival rivals competitor competitors peer peers following followed formerly replacing "
         "instead other backed",
-        rf"(?:such as|including|includes?|like|ahead of|beating|behind|than|versus|vs\.?|against|alongside|"
+        rf"(?:such as|including|includes?|like|ahead of|beating|behind|(?<!more )(?<!less )(?<!fewer )than|versus|vs\.?|against|alongside|"
         rf"rivals?|competitors?|peers?|following|followed by|formerly|replacing|instead of|other shareholders "
         rf"include|other investors include|backed by)\s+(?:[\w-]+\s+){{0,3}}?{SLOT}",
+        examples=("customers such as BMW and Ford", "a rival of Tesla"),
+        near_misses=("buys more than 200 Mercedes trucks",),
     ),
     rule(
         "former",
@@ -38,21 +41,24 @@ CONTEXT: list[Rule] = [
         "the its their a new launch* form* set sets creat* establish* found* end ends ended "
         "ending exit* quit* leav* dissolv* unwind* of in",
         rf"(?:the|its|their|a|new|launch\w*|form\w*|set up|sets up|creat\w*|establish\w*|found\w*|end|ends|"
-        rf"ended|ending|exit\w*|quit\w*|leav\w*|dissolv\w*|unwind\w*|of|in)\s+"
+        rf"ended|ending|exit\w*|quit\w*|leav\w*|dissolv\w*|unwind\w*|of|in)\s+(?:(?:whole|entire|own|new)\s+)?"
         rf"{SLOT}\s+(?:[\w-]+\s+){{0,2}}?(?:joint venture|venture|jv|partnership|alliance|brand)\b",
         near=16,
     ),
     rule(
         "describes_next",
         "⟦",
-        rf"{SLOT}(?:'s|-owned|-backed|-controlled|-led)\s+(?:[\w.&-]+\s+){{0,4}}?{SLOT}",
+        rf"{SLOT}(?:'s|-owned|-backed|-controlled|-led)\s+"
+        rf"(?:(?!(?:with|and|to|from|for|of|over|by|in|on)\b)[\w.&-]+\s+){{0,4}}?{SLOT}",
         after=("'s", "-owned", "-backed", "-controlled", "-led"),
+        examples=("Volkswagen's software unit Cariad", "Toyota-backed Pony.ai"),
+        near_misses=("Fisker's rescue talks with Nissan collapse",),
     ),
     rule(
         "describes_unit",
         "⟦",
         rf"{SLOT}\s+(?:unit|subsidiary|arm|brand|affiliate|division|parent|owner|"
-        rf"sister company|spin-?off|spinoff|group company)\s+{SLOT}",
+        rf"sister company|spin-?off|spinoff|group company|supplier|customer|client|rival|partner|backer)\s+{SLOT}",
         after=(
             " unit",
             " subsidiary",
@@ -65,7 +71,15 @@ CONTEXT: list[Rule] = [
             " sister",
             " spin",
             " group",
+            " supplier",
+            " customer",
+            " client",
+            " rival",
+            " partner",
+            " backer",
         ),
+        examples=("Volkswagen unit Scout Motors", "Tesla supplier Panasonic signs a recycling deal with Redwood"),
+        near_misses=("Tesla and Panasonic sign a deal",),
     ),
     rule(
         "describes_prev",
@@ -96,14 +110,69 @@ CONTEXT: list[Rule] = [
     ),
 ]
 
-SCANNER = Scanner([r for _, r in CUE_RULES] + _KINDS + SIGNALS + CONTEXT)
+# Companies the story itself calls a venture of others: "Horizon Plus, its joint venture with Foxconn".
+VENTURES: list[Rule] = [
+    rule(
+        "venture_named",
+        "⟦",
+        rf"{SLOT}\s*,\s*(?:a|an|the|its|their)\s+(?:[\w:.⟦⟧'-]+\s+){{0,4}}?(?:joint venture|venture|jv|joint company|"
+        rf"(?:evenly split|equally owned|jointly owned|50:50|50-50) (?:company|firm|business)|(?:new|luxury|premium) "
+        rf"(?:[\w-]+ )?brand)\b(?:\s+(?:of|between|with|by)\s+(?:[\w-]+\s+){{0,2}}?⟦\d+⟧"
+        rf"(?:\s*(?:,|and|&)\s*(?:[\w-]+\s+){{0,2}}?⟦\d+⟧)*)?",
+        after=(",", " ,"),
+        examples=(
+            "Horizon Plus, its electric-vehicle joint venture with Foxconn",
+            "Leapmotor International, the Stellantis-led venture with Leapmotor",
+            "Huawei and JAC created Maextro, a luxury EV brand",
+        ),
+        near_misses=("Foxconn, a contract manufacturer",),
+    ),
+    rule(
+        "venture_named",
+        "joint venture jv",
+        rf"(?:joint venture|venture|jv)\s*,?\s+{SLOT}(?!'s)",
+        examples=("their battery venture Ultium Cells",),
+        near_misses=("a venture with Toyota's backing",),
+    ),
+    rule(
+        "venture_named",
+        "⟦",
+        rf"(?<!and )(?<!& )(?<!-){SLOT}\s+(?:(?!(?:will|to|and|or|with|plans?|forms?|sets?|launch\w*|ha[sd]|"
+        rf"have|is|are|was)\b)[\w-]+\s+){{0,2}}?(?:joint venture|venture|jv)\b",
+        after=(" ",),
+        examples=("its whole Horizon Plus EV venture stake",),
+        near_misses=(
+            "Toyota forms a venture",
+            "Cariad will form a joint venture",
+            "Ford walks away from EcoPro BM and SK On cathode venture",
+        ),
+    ),
+    rule(
+        "venture_named",
+        "⟦",
+        rf"{SLOT}(?:'s)?\s+(?:[\w-]+\s+)?(?:stake|holding|shareholding)\b",
+        after=(" ", "'s"),
+        examples=("Aptiv shrinks its Motional holding",),
+        near_misses=("Aptiv's 15% holding",),
+    ),
+]
+
+SCANNER = Scanner([r for _, r in CUE_RULES] + ASPECT_RULES + SIGNALS + CONTEXT + VENTURES)
+# After a counterparty: more counterparties coordinated with it ("with Polestar and Geely").
+AND_SLOT = re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+(?:and|&)\s+){SLOT}(?!'s)")
 
 # "SK Innovation's BlueOval SK venture", "Ultium Cells' GM battery plants": the second name
 # modifies a noun, so it is the one that only describes. Matched right after that name.
 ATTRIBUTIVE = re.compile(
-    r"\s*(?:[\w-]+\s+){0,2}?(?:joint venture|venture|jv|plants?|factory|factories|facilit(?:y|ies)|sites?|"
-    r"network|platform|programme|program|project|brand|autonomous|self-driving|robotaxis?|vehicles|cars|"
-    r"models|chips|batteries|cells)\b",
+    r"\s*(?:(?!(?:for|to|with|from|in|on|at|and|as)\b)[\w-]+\s+){0,2}?(?:joint venture|venture|jv|plants?|"
+    r"factory|factories|facilit(?:y|ies)|sites?|network|platform|programme|program|project|brand|autonomous|"
+    r"self-driving|robotaxis?|vehicles|cars|models|chips|batteries|cells)\b",
+    re.IGNORECASE,
+)
+# "Core Lithium's Tesla term sheet": a deal noun after the second name makes both parties.
+DEAL_NOUN = re.compile(
+    r"\s*(?:[\w-]+\s+){0,2}?(?:deal|contract|order|term sheet|agreement|partnership|pact|tie-?up|alliance|"
+    r"supply|offtake|talks)\b",
     re.IGNORECASE,
 )
 LISTING_CONT = re.compile(rf"\s*(?:,|,?\s*and|,?\s*or)\s+(?:[\w-]+\s+){{0,2}}?{SLOT}", re.IGNORECASE)

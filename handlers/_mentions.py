@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import replace
 
+from ._passage import Passage, Role
 from .companies import CompanyIndex, Mention, alias_key
 
 MEDIA = frozenset(
@@ -43,24 +44,19 @@ _ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Z0-9&]{1,7}|[A-Z][a-z]?[A-Z][A-Z0-9&]{0
 _CAPITALISED = re.compile(r"\b([A-Z][A-Za-z]+|[A-Z]{2,})(?:'s)?\b")
 
 
-def story_mentions(index: CompanyIndex, plan: Sequence[tuple[str, str]]) -> list[list[Mention]]:
-    """Mentions for each (text, role) of a story; roles are "title", "lede", "background"."""
-    found = _find_all(index, plan)
-    focus = {
-        m.name
-        for (_, role), ms in zip(plan, found, strict=True)
-        if role != "background"
-        for m in ms
-        if not m.plural
-    }
-    if len(focus) < 2 and not any("(" in text or role == "background" for text, role in plan):
-        return found  # one company or none: no deal to read, so skip the finer points
-    for (text, role), mentions in zip(plan, found, strict=True):
-        if role != "title":  # in Title Case every word looks like a name
-            mentions += _coordinated(text, mentions)
+def story_mentions(index: CompanyIndex, plan: Sequence[Passage]) -> None:
+    """Fill in the companies each passage of a story names."""
+    _find_all(index, plan)
+    focus = {m.name for p in plan if p.focus for m in p.mentions if not m.plural}
+    if len(focus) < 2 and not any("(" in p.text or not p.focus for p in plan):
+        return  # one company or none: no deal to read, so skip the finer points
+    for p in plan:
+        if p.role is not Role.TITLE:  # in Title Case every word looks like a name
+            p.mentions += _coordinated(p.text, p.mentions)
     local: dict[str, tuple[str, bool]] = {}
-    for (text, role), mentions in zip(plan, found, strict=True):
-        if role == "lede":
+    for p in plan:
+        text, mentions = p.text, p.mentions
+        if p.role is Role.LEDE:
             for m in mentions:
                 if not m.known:
                     local[m.name] = (m.name, False)
@@ -70,24 +66,21 @@ def story_mentions(index: CompanyIndex, plan: Sequence[tuple[str, str]]) -> list
                     if len(words) >= 2 and len(words[0]) >= 4 and words[0].lower() not in _PLACES:
                         local.setdefault(words[0], (m.name, False))  # "Megha" for "Megha Engineering"
         local.update(_acronyms(text, mentions))
-    if plan and plan[0][1] == "title":
-        local.update(_spelled_out(plan[0][0], [t for t, r in plan if r == "lede"], local))
-    out: list[list[Mention]] = []
-    for (text, _), mentions in zip(plan, found, strict=True):
-        mentions = mentions + _local_mentions(text, local, mentions)
-        out.append(sorted((m for m in mentions if m.name.lower() not in MEDIA), key=lambda m: m.start))
-    _first_words(index, plan, out)
-    _drop_uncorroborated(plan, out)
+    if plan and plan[0].role is Role.TITLE:
+        local.update(_spelled_out(plan[0].text, [p.text for p in plan if p.role is Role.LEDE], local))
+    for p in plan:
+        mentions = p.mentions + _local_mentions(p.text, local, p.mentions)
+        p.mentions = sorted((m for m in mentions if m.name.lower() not in MEDIA), key=lambda m: m.start)
+    _first_words(plan)
+    _drop_uncorroborated(plan)
     longer: dict[tuple[str, ...], list[str]] = {}  # a name's leading words -> fuller names they start
-    for name in dict.fromkeys(m.name for mentions in out for m in mentions if m.known):
+    for name in dict.fromkeys(m.name for p in plan for m in p.mentions if m.known):
         key = alias_key(name)
         for size in range(1, len(key)):
             longer.setdefault(key[:size], []).append(name)
-    lede_order = [m.name for (_, role), ms in zip(plan, out, strict=True) if role == "lede" for m in ms]
-    return [
-        _dedupe([_refine(m, text, longer, lede_order) for m in mentions])
-        for (text, _), mentions in zip(plan, out, strict=True)
-    ]
+    lede_order = [m.name for p in plan if p.role is Role.LEDE for m in p.mentions]
+    for p in plan:
+        p.mentions = _dedupe([_refine(m, p.text, longer, lede_order) for m in p.mentions])
 
 
 _TRAILING = frozenset(["group", "holdings", "holding", "motors", "motor", "corp", "company", "inc", "ltd"])
@@ -156,15 +149,16 @@ def _spelled_out(title: str, lede: list[str], local: dict[str, tuple[str, bool]]
     return out
 
 
-def _find_all(index: CompanyIndex, plan: Sequence[tuple[str, str]]) -> list[list[Mention]]:
-    """One pass over the whole story, split back into sentences (offsets made local)."""
-    joined = "\n".join(text for text, _ in plan)
-    title_end = len(plan[0][0]) if plan and plan[0][1] == "title" else -1
+def _find_all(index: CompanyIndex, plan: Sequence[Passage]) -> None:
+    """One pass over the whole story, split back into passages (offsets made local)."""
+    joined = "\n".join(p.text for p in plan)
+    title_end = len(plan[0].text) if plan and plan[0].role is Role.TITLE else -1
     starts, offset = [], 0
-    for text, _ in plan:
+    for p in plan:
         starts.append(offset)
-        offset += len(text) + 1
-    out: list[list[Mention]] = [[] for _ in plan]
+        offset += len(p.text) + 1
+    for p in plan:
+        p.mentions = []
     for mention in index.find(joined):
         if mention.end > title_end >= mention.start:
             continue  # nothing spans the headline's end
@@ -172,8 +166,12 @@ def _find_all(index: CompanyIndex, plan: Sequence[tuple[str, str]]) -> list[list
             continue  # in Title Case every word looks like a name
         i = bisect_right(starts, mention.start) - 1
         shift = starts[i]
-        out[i].append(replace(mention, start=mention.start - shift, end=mention.end - shift))
-    return out
+        if shift:
+            m = mention  # dataclasses.replace costs more than the whole lookup of a short story
+            mention = Mention(
+                m.name, m.start - shift, m.end - shift, m.known, m.possessive, m.ticker, m.weak, m.plural
+            )
+        plan[i].mentions.append(mention)
 
 
 def _acronyms(text: str, mentions: list[Mention]) -> dict[str, tuple[str, bool]]:
@@ -199,22 +197,17 @@ def _local_mentions(text: str, local: dict[str, tuple[str, bool]], taken: list[M
     return out
 
 
-def _first_words(index: CompanyIndex, plan: Sequence[tuple[str, str]], out: list[list[Mention]]) -> None:
+def _first_words(plan: Sequence[Passage]) -> None:
     """A headline's "LG" or "Tata's" stands for the LG or Tata company the lede names."""
-    lede_names = [
-        m.name
-        for (_, role), ms in zip(plan, out, strict=True)
-        if role == "lede"
-        for m in ms
-        if m.known and not m.weak
-    ]
+    lede_names = [m.name for p in plan if p.role is Role.LEDE for m in p.mentions if m.known and not m.weak]
     by_first: dict[str, str] = {}
     for name in lede_names:
         first = name.split()[0]
         if len(name.split()) > 1 and (len(first) >= 4 or first.isupper()):
             by_first.setdefault(first, name)
-    for (text, role), mentions in zip(plan, out, strict=True):
-        if role != "title" or not by_first:
+    for p in plan:
+        text, mentions = p.text, p.mentions
+        if p.role is not Role.TITLE or not by_first:
             continue
         for match in _CAPITALISED.finditer(text):
             found = by_first.get(match.group(1))
@@ -224,15 +217,15 @@ def _first_words(index: CompanyIndex, plan: Sequence[tuple[str, str]], out: list
         mentions.sort(key=lambda m: m.start)
 
 
-def _drop_uncorroborated(plan: Sequence[tuple[str, str]], out: list[list[Mention]]) -> None:
+def _drop_uncorroborated(plan: Sequence[Passage]) -> None:
     """Keep an everyday-word brand ("Smart", "Grab") only where the story backs it up."""
-    trusted = {m.name for ms in out for m in ms if not m.weak}
-    for (text, role), mentions in zip(plan, out, strict=True):
-        for m in mentions:
-            if m.weak and m.name not in trusted and _plainly_a_name(text, m, role):
+    trusted = {m.name for p in plan for m in p.mentions if not m.weak}
+    for p in plan:
+        for m in p.mentions:
+            if m.weak and m.name not in trusted and _plainly_a_name(p.text, m, p.role):
                 trusted.add(m.name)
-    for (text, _), mentions in zip(plan, out, strict=True):
-        mentions[:] = [m for m in mentions if not m.weak or (m.name in trusted and not _compound(text, m))]
+    for p in plan:
+        p.mentions = [m for m in p.mentions if not m.weak or (m.name in trusted and not _compound(p.text, m))]
 
 
 _VERBISH = frozenset(
@@ -243,11 +236,11 @@ _VERBISH = frozenset(
 )
 
 
-def _plainly_a_name(text: str, mention: Mention, role: str) -> bool:
+def _plainly_a_name(text: str, mention: Mention, role: Role) -> bool:
     """Capitalised mid-sentence in running text, or a sentence's subject ("Cruise raised")."""
     if _compound(text, mention) or not text[mention.start].isupper():
         return False
-    if role == "title" and _title_case(text):
+    if role is Role.TITLE and _title_case(text):
         return False
     if mention.start > 0:
         return True
@@ -259,9 +252,12 @@ def _compound(text: str, mention: Mention) -> bool:
     return text[mention.end : mention.end + 1] == "-" or text[mention.start - 1 : mention.start] == "-"
 
 
+_TITLE_CASE_SHARE = 0.6  # more capitalised long words than this: a headline in Title Case
+
+
 def _title_case(text: str) -> bool:
     words = [w for w in text.split() if len(w) > 3 and w[0].isalpha()]
-    return bool(words) and sum(w[0].isupper() for w in words) / len(words) > 0.6
+    return bool(words) and sum(w[0].isupper() for w in words) / len(words) > _TITLE_CASE_SHARE
 
 
 def _dedupe(mentions: list[Mention]) -> list[Mention]:

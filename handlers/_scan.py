@@ -1,9 +1,9 @@
 """Running many patterns over a text in one pass: each is tried only where its trigger words are.
 
 A regular expression searched over a whole sentence is tried at every character; forty of
-them cost milliseconds per story. Here each rule names the words it can start with, the
-text is walked word by word once, and a rule's regex is only ``match``-ed at positions
-where one of its trigger words begins. Triggers are exact lower-case words, prefixes
+them cost milliseconds per story. Here each rule names the words it can start with, one
+trie regex of all those words finds where any rule may start, and a rule's regex is only
+``match``-ed at positions where one of its own trigger words begins. Triggers are exact lower-case words, prefixes
 ending in ``*`` ("invest*"), or ``⟦`` for a company slot.
 """
 
@@ -12,8 +12,36 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-_WORD = re.compile(r"[a-z0-9]+|⟦")  # triggers are ASCII; other letters never start a rule
+_EXACT, _PREFIX = "\x00", "\x01"
+
+
+def word_trie(words: Iterable[str], prefixes: Iterable[str] = ()) -> re.Pattern[str]:
+    """A regex that finds whole words from ``words`` and words starting with ``prefixes``.
+
+    Built as a trie, so the engine follows one branch per character instead of trying
+    every word at every position; run it on lower-cased text.
+    """
+    root: dict[str, Any] = {}
+    for word, marker in [(w, _EXACT) for w in words] + [(p, _PREFIX) for p in prefixes]:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[marker] = True
+    return re.compile(r"(?<![^\W_])" + _branch(root))
+
+
+def _branch(node: dict[str, Any]) -> str:
+    if node.get(_PREFIX):
+        return r"[^\W_]*"
+    alternatives = [r"(?![^\W_])"] if node.get(_EXACT) else []
+    alternatives += [
+        re.escape(char) + _branch(child) for char, child in sorted(node.items()) if char not in (_EXACT, _PREFIX)
+    ]
+    if len(alternatives) == 1:
+        return alternatives[0]
+    return "(?:" + "|".join(alternatives) + ")"
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +50,8 @@ class Rule:
 
     ``near``: a company slot must appear within this many characters of the start.
     ``after``: for a rule that starts at a slot, what must follow the slot ("'s", ",").
+    ``examples`` must make the rule fire and ``near_misses`` must not (tests check both);
+    they are plain sentences, written for the rule, with companies named as news names them.
     """
 
     name: str
@@ -29,13 +59,29 @@ class Rule:
     regex: re.Pattern[str]
     near: int = 0
     after: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    near_misses: tuple[str, ...] = ()
 
 
 def rule(
-    name: str, triggers: str, pattern: str, *, case: bool = False, near: int = 0, after: tuple[str, ...] = ()
+    name: str,
+    triggers: str,
+    pattern: str,
+    *,
+    case: bool = False,
+    near: int = 0,
+    after: tuple[str, ...] = (),
+    examples: tuple[str, ...] = (),
+    near_misses: tuple[str, ...] = (),
 ) -> Rule:
     flags = 0 if case else re.IGNORECASE
-    return Rule(name, tuple(triggers.split()), re.compile(pattern, flags), near, after)
+    regex = re.compile(pattern, flags)
+    return Rule(name, tuple(triggers.split()), regex, near, after, examples, near_misses)
+
+
+def trigger_of(token: str, triggers: tuple[str, ...]) -> bool:
+    """True when a lower-cased word (or the slot mark) is one of the rule's trigger words."""
+    return any(token.startswith(t[:-1]) if t.endswith("*") else token == t for t in triggers)
 
 
 class Scanner:
@@ -54,6 +100,10 @@ class Scanner:
                     self._exact.setdefault(trigger, []).append(item)
         self._lengths = sorted(self._prefix)
         self._cache: dict[str, tuple[Rule, ...]] = {}
+        # One regex finds every word some rule starts at, so words no rule cares about cost nothing.
+        exact = [t for t in self._exact if t != "⟦"]
+        prefixes = [p for size in self._prefix.values() for p in size]
+        self._starts = re.compile(word_trie(exact, prefixes).pattern + "|⟦")
 
     def _candidates(self, token: str) -> tuple[Rule, ...]:
         found = list(self._exact.get(token, ()))
@@ -73,21 +123,24 @@ class Scanner:
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
         hits: dict[str, list[re.Match[str]]] = {}
         cache = self._cache
-        for word in _WORD.finditer(low):
+        find, startswith = text.find, text.startswith
+        for word in self._starts.finditer(low):
             token = word.group()
             candidates = cache.get(token)
             if candidates is None:
                 candidates = self._candidates(token)
-            if not candidates:
-                continue
             pos = word.start()
-            slot_end = text.find("⟧", pos) + 1 if token == "⟦" else 0
+            slot_end = find("⟧", pos) + 1 if token == "⟦" else 0
             for item in candidates:
-                if slot_end and item.after and not text.startswith(item.after, slot_end):
+                if slot_end and item.after and not startswith(item.after, slot_end):
                     continue
-                if item.near and text.find("⟦", pos, pos + item.near) < 0:
+                if item.near and find("⟦", pos, pos + item.near) < 0:
                     continue
                 match = item.regex.match(text, pos)
                 if match is not None:
-                    hits.setdefault(item.name, []).append(match)
+                    found = hits.get(item.name)
+                    if found is None:
+                        hits[item.name] = [match]
+                    else:
+                        found.append(match)
         return hits

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from . import _headline as hl
 from . import _lexicon as lx
+from ._passage import Role
 from .companies import Mention
 
 _SEPARATOR = " ;\n"
+_NO_SLOTS = str.maketrans("⟦⟧", "[]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +41,13 @@ class Sentence:
 
     text: str
     weight: float
-    role: str  # "title", "lede" or "background"
+    role: Role
     mentions: list[Mention]
     hits: dict[str, list[re.Match[str]]] = field(default_factory=dict)
     parties: list[str] = field(default_factory=list)
     context: list[str] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    ventures: dict[str, list[str]] = field(default_factory=dict)  # a company called a venture -> its owners
 
     @property
     def strength(self) -> float:
@@ -65,6 +69,8 @@ def unique(names: Iterable[str]) -> list[str]:
 
 def masked(text: str, mentions: Sequence[Mention], first_slot: int = 0) -> str:
     """The sentence with each company replaced by its numbered slot (⟦0⟧, ⟦1⟧, …)."""
+    if "⟦" in text or "⟧" in text:
+        text = text.translate(_NO_SLOTS)  # a story's own brackets must never read as slots
     out, pos = [], 0
     for i, mention in enumerate(mentions, start=first_slot):
         out.append(text[pos : mention.start])
@@ -94,11 +100,28 @@ def read(sents: list[Sentence], children: dict[str, str]) -> None:
     for name, matches in lx.SCANNER.scan(story).items():
         for match in matches:
             sents[bisect_right(starts, match.start()) - 1].hits.setdefault(name, []).append(match)
-    for sent in sents:
-        _analyse(sent, story, slots, children)
+    for sent, piece in zip(sents, pieces, strict=True):
+        two = sent.role is Role.TITLE and len(sent.mentions) >= 2  # a headline form needs two companies
+        clauses = hl.parse(piece) if two else []
+        _analyse(sent, story, slots, children, hl.contrasted(clauses, piece) if clauses else set())
+        if clauses:
+            _headline_links(sent, clauses)
 
 
-def _analyse(sent: Sentence, story: str, slots: list[tuple[int, int]], children: dict[str, str]) -> None:
+def _headline_links(sent: Sentence, clauses: list[hl.Clause]) -> None:
+    """Deals the headline states by its form alone (slots of a headline are its own: it comes first)."""
+    names = [m.name for m in sent.mentions]
+    for form in hl.FORMS.values():
+        for parties, target in form.find(clauses):
+            found = unique(names[i] for i in parties if i < len(names) and names[i] in sent.parties)
+            if len(found) >= 2:
+                counterparty = names[target] if 0 <= target < len(names) else ""
+                sent.links.append(Link(form.cue, tuple(found), sent.text, counterparty))
+
+
+def _analyse(
+    sent: Sentence, story: str, slots: list[tuple[int, int]], children: dict[str, str], contrast: set[int]
+) -> None:
     def local(slot: int) -> int:
         return slots[slot][1]
 
@@ -107,7 +130,7 @@ def _analyse(sent: Sentence, story: str, slots: list[tuple[int, int]], children:
         child = children.get(sent.mentions[i].name)
         if child:
             sent.mentions[i] = Mention(child, sent.mentions[i].start, sent.mentions[i].end, True)
-    context = {local(s) for s in _context_slots(sent, story)}
+    context = {local(s) for s in _context_slots(sent, story)} | contrast
     context |= {i for i, m in enumerate(sent.mentions) if m.plural}
     party = [i for i in range(len(sent.mentions)) if i not in context]
     sent.parties = unique(sent.mentions[i].name for i in party)
@@ -126,14 +149,39 @@ def _analyse(sent: Sentence, story: str, slots: list[tuple[int, int]], children:
                 continue
             target = local(int(group))
             subjects = [i for i in party if i < target][-3:] or [i for i in party if i != target][:1]
-            names = unique(sent.mentions[i].name for i in (*subjects, target))
-            sent.links.append(Link(cue, tuple(names), match.group(), sent.mentions[target].name))
+            if cue.mutual:  # everyone the cue lists acts together ("A, B, C and D agreed")
+                subjects = [local(n) for n in lx.slots(match.group()) if local(n) != target]
+            names = unique(sent.mentions[i].name for i in (*subjects, target, *_co_targets(story, match, local)))
+            sent.links.append(
+                Link(
+                    cue,
+                    tuple(n for n in names if n not in sent.context),
+                    match.group(),
+                    sent.mentions[target].name,
+                )
+            )
+    for m in sent.hits.get("venture_named", ()):
+        venture = sent.mentions[local(int(m.group(1)))].name
+        owners = [sent.mentions[local(n)].name for n in lx.slots(m.group())[1:]]
+        sent.ventures[venture] = unique([*sent.ventures.get(venture, []), *(o for o in owners if o != venture)])
+
+
+def _co_targets(story: str, match: re.Match[str], local: Callable[[int], int]) -> list[int]:
+    """Counterparties listed right after the one a cue names ("with Polestar and Geely Holding")."""
+    out: list[int] = []
+    pos = match.end()
+    while (more := lx.AND_SLOT.match(story, pos)) is not None and len(out) < 4:
+        out.append(local(int(more.group(1))))
+        pos = more.end()
+    return out
 
 
 def _context_slots(sent: Sentence, story: str) -> set[int]:
     """Slots that describe or list rather than take part ("Volkswagen's Audi": Volkswagen)."""
     context: set[int] = set()
     for match in sent.hits.get("describes_next", ()):
+        if lx.DEAL_NOUN.match(story, match.end()):
+            continue  # "X's Y supply deal": both are parties
         attributive = lx.ATTRIBUTIVE.match(story, match.end())
         context.add(int(match.group(2) if attributive else match.group(1)))
     for match in sent.hits.get("describes_unit", ()):

@@ -1,100 +1,9 @@
-"""Signals beyond the deal itself: its kind and stage, whether it is about EVs, and false alarms."""
+"""Signals beyond the deal itself: its stage, whether it is about EVs, and false alarms."""
 
 from __future__ import annotations
 
-from bot.core.models import Kind
-
 from ._cues import _SHORT, SLOT
 from ._scan import Rule, rule
-
-# Kind words with weights: the heaviest family in the headline and deal sentence wins.
-KIND_WEIGHTS: dict[str, tuple[Kind, float]] = {}
-_KINDS: list[Rule] = []
-
-
-def _kind(name: str, kind: Kind, weight: float, triggers: str, pattern: str) -> None:
-    KIND_WEIGHTS[name] = (kind, weight)
-    _KINDS.append(rule(name, triggers, pattern))
-
-
-_kind(
-    "k:charging",
-    "charging",
-    1.5,
-    "charging charger chargers charge supercharger superchargers nacs north battery swap swapping",
-    r"charg(?:ing|ers?|e points?)\b|superchargers?\b|nacs\b|north american charging standard\b|"
-    r"battery[- ]swap\w*|swap(?:ping)? stations?\b",
-)
-_kind(
-    "k:jv",
-    "joint_venture",
-    2.0,
-    "joint jv jvs equally 50 jointly",
-    r"joint[- ]?ventures?\b|jvs?\b|equally owned\b|50[:/-]50\b|jointly (?:owned|controlled)\b",
-)
-_kind(
-    "k:venture",
-    "joint_venture",
-    1.0,
-    "venture set form",
-    r"(?<!joint )(?<!joint-)venture\b|"
-    r"(?:set up|form) a (?:new )?company\b",
-)
-_kind(
-    "k:contract mfg",
-    "manufacturing",
-    2.0,
-    "contract manufacturing production built",
-    r"contract manufactur\w*|"
-    r"manufacturing services\b|production (?:deal|tie-up|partner)|built by\b",
-)
-_kind("k:built", "manufacturing", 2.0, "built", r"(?<=-)built\b")  # "Chery-built"
-_kind(
-    "k:make cars",
-    "manufacturing",
-    1.5,
-    "build builds building make makes making produce produces producing assemble assembles assembling "
-    "manufacture manufactures",
-    r"(?:build|builds|building|make|makes|making|produce|produces|producing|assemble|assembles|assembling|"
-    r"manufacture|manufactures)(?:\s+[^\s;.]++){0,6}?\s+(?:cars?|vehicles?|evs?|models?|vans?|trucks?|"
-    r"buses|scooters?|chassis)\b",
-)
-_kind("k:plant", "manufacturing", 0.5, "plant factory factories", r"(?:plant|factory|factories)\b")
-_kind(
-    "k:invest",
-    "investment",
-    1.0,
-    "invest invests invested investing investment investments investor "
-    "investors stake stakes equity shareholder funding capital convertible",
-    r"invest(?:s|ed|ing|ment|ments|or|ors)?\b|stakes?\b|equity\b|shareholder\b|funding\b|"
-    r"capital injection\b|convertible\b",
-)
-_kind(
-    "k:supply",
-    "supply",
-    1.0,
-    "suppl* order orders ordered purchas* to buy buys offtake procure* recycl* deliver* sourc*",
-    r"suppl(?:y|ies|ied|ier|iers|ying)\b|orders?\b|ordered\b|purchas\w*|to buy\b|buys?\b|offtake\b|"
-    r"procure\w*|recycl\w*|deliver\w*|sourc\w*",
-)
-_kind(
-    "k:tech",
-    "technology",
-    1.0,
-    "co codevelop* jointly licen* technolog* platform software autonomous "
-    "self robotaxi robotaxis driver adas research r architecture",
-    r"co-?develop\w*|jointly develop\w*|licen[cs]\w*|technolog\w*|platform\b|software\b|autonomous\b|"
-    r"self-driving\b|robotaxis?\b|driver[- ]assist\w*|adas\b|research\b|r&d\b|architecture\b",
-)
-KIND_ORDER: tuple[Kind, ...] = (
-    "charging",
-    "joint_venture",
-    "manufacturing",
-    "investment",
-    "supply",
-    "technology",
-)
-
 
 SIGNALS: list[Rule] = [
     # Stage: ended beats talks beats announced.
@@ -102,23 +11,29 @@ SIGNALS: list[Rule] = [
         "ended",
         "exit* pull* quit* scraps scrapped scrapping scrap cancel* terminat* unwind* unwound wind* "
         "withdr* back* abandon* dissolv* break* broke split splits ditch* call* walk* revok* no sole full buy* "
-        "bought takes take step* stepped stepping paus* suspend* shelv* put puts leav* sells sell end ends "
-        "ended ending reject* block* veto* stop*",
+        "bought takes take step* stepped stepping paus* suspend* shelv* put puts leav* sell* sold end ends "
+        "ended ending reject* block* veto* stop* halt* ceas* laps* expir* fall falls fell cut* shrink* shrank "
+        "reduc* trim* pare* lower* hand* cede* ceding give gives giving",
         r"(?:exit\w*|pull\w* (?:out|back)|quit\w*|scraps|scrapped|scrapping|cancel\w*|terminat\w*|"
         r"unwind\w*|unwound|wind\w* down|withdr[ae]w\w*|back\w* out|abandon\w*|dissolv\w*|break\w* up|"
         r"broke up|splits?|ditch\w*|call\w* off|walk\w* away|revok\w*|no longer|sole owner|full ownership|"
         r"buys? out|bought out|buying out|buyout|takes? full control|steps? back|stepped back|stepping back|"
         r"paus(?:e|es|ed|ing)|suspend\w*|shelv(?:e|es|ed|ing)|put on hold|puts? on ice|reject\w*|block\w*|"
-        r"veto\w*|stop\w* (?:funding|supporting|supplying|buying|working)|"
-        r"sells? (?:its|their) (?:remaining |entire )?(?:\d+% )?(?:stake|shares|holding)|"
+        r"veto\w*|(?:stop\w*|halt\w*|ceas\w*) (?:\w+ing\b|production|assembly|work|supplies)|"
+        r"laps(?:e|es|ed|ing)|expir(?:e|es|ed|ing)|f(?:a|e)ll(?:s)? through|pull\w* the plug|"
+        r"(?:cut\w*|shrink\w*|shrank|reduc\w*|trim\w*|pare[sd]?|lower\w*) (?:its |their )?(?:[\w⟦⟧-]+ ){0,2}?"
+        r"(?:stake|holding|shareholding)|hand\w* (?:over )?(?:\w+ ){0,2}?control|"
+        r"(?:cede[sd]?|ceding|gives? up|giving up) (?:\w+ )?control|"
+        r"(?:sell\w*|sold) (?:its|their|all|the) (?:[\w⟦⟧%-]+ ){0,5}?(?:stake|shares|holding|interest)\b|"
         r"leav\w* (?:the |its )?(?:\w+ ){0,2}(?:venture|partnership|alliance)|leaves\b|"
         r"end(?:s|ed|ing)? (?:its |their |the )?(?:[\w:]+[ -]){0,3}?(?:partnership|venture|jv|alliance|deal|"
         r"tie-?up|cooperation|agreement|pact|contract))\b",
     ),
     rule(
         "ended",
-        "partnership venture alliance deal tie tieup cooperation agreement pact",
-        r"(?:partnership|venture|alliance|deal|tie-?up|cooperation|agreement|pact) (?:ends|ended|collapses|"
+        "talks partnership venture alliance deal tie tieup cooperation agreement pact",
+        r"(?:talks|partnership|venture|alliance|deal|tie-?up|cooperation|agreement|pact) (?:\S+ ){0,4}?"
+        r"(?:ends|ended|collapse|collapses|fail|fails|failed|stall|stalls|stalled|break down|broke down|"
         r"collapsed|falls apart|fell apart|is over)\b",
     ),
     rule("ended", "drop*", r"drop\w* (?:its |the |plans? )?\w*\s*(?:stake|deal|plan|partnership)\b"),
@@ -126,23 +41,38 @@ SIGNALS: list[Rule] = [
         "talks",
         "in talks holds held discuss* negotiat* said reportedly report reports according sources "
         "source people familiar citing weigh weighs weighing mull* eyes eyeing courting courts approached "
-        "sound* early near nearing close plan plans planned would pitch* lining working rumor* rumour* "
+        "sound* early near nears nearing close plan plans planned would pitch* lining working rumor* rumour* "
+        "deny denies denied talks media news press "
         "speculat* not",
         r"(?:in talks|talks (?:with|on|about|to)|holds? talks|held talks|in discussions?|discuss\w*|"
-        r"negotiat\w*|said to|reportedly|report:|reports? say|according to (?:people|sources|a report)|"
+        r"negotiat\w*|said to|reportedly|report:|reports? says?|(?:media|news|press) reports?|"
+        r"according to (?:people|sources|a report)|"
         r"sources? (?:said|say|says|told|familiar)|people (?:familiar|with knowledge|close to|briefed)|"
         r"familiar with the matter|citing people|weigh(?:s|ing)?|mull\w*|eye(?:s|ing)|courting|courts|"
-        r"approached|sound\w* out|in early-stage|early-stage talks|near(?:ing)? (?:a )?deal|"
+        r"approached|sound\w* out|in early-stage|early-stage talks|nears? (?:a )?deal|nearing (?:a )?deal|"
+        r"talks (?:for|over)|den(?:y|ies|ied) (?:a |the )?(?:\w+ )?reports?|reports? that|"
         r"close to (?:a )?deal|plan(?:s|ned)? to announce|would (?:buy|invest|take|build|supply|partner)|"
         r"pitch\w*|lining up|working (?:internally )?on a plan|rumou?r\w*|speculat\w*|"
         r"not (?:yet )?(?:been )?(?:agreed|finali[sz]ed|signed))\b",
     ),
     rule(
         "hedge",
-        "could may might potential possible possibly explor* consider* study studying",
-        r"(?:could|may|might|potential|possible|possibly|explor(?:e|es|ed|ing)|consider(?:s|ed|ing)?|study|"
-        r"studying)\b",
+        "could may might potential possible possibly",
+        r"(?:could|may|might|potential|possible|possibly)\b",
         case=True,
+    ),
+    # Intent to look into a deal is talks even when a memorandum to do so is signed.
+    rule(
+        "exploring",
+        "explor* consider* to will jointly studies studying evaluat* weigh* mull* non nonbinding feasibility",
+        r"(?:explor(?:e|es|ed|ing)|consider(?:s|ed|ing)?|(?:to|will|jointly) study|stud(?:ies|ying)|"
+        r"evaluat(?:e|es|ed|ing)|"
+        r"weigh(?:s|ed|ing)?|mull(?:s|ed|ing)?|feasibility)\b",
+        examples=(
+            "signed a memorandum to explore working together",
+            "agree to consider EVs for India",
+        ),
+        near_misses=("the study showed demand",),
     ),
     rule(
         "firm",
@@ -150,16 +80,17 @@ SIGNALS: list[Rule] = [
         r"(?:signed|signs|sign|agreed|agrees|inked|finali[sz]\w*|formali[sz]\w*|completed|launch\w*|"
         r"unveil\w*|announc\w*|will)\b",
     ),
-    # EV relevance.
+    # EV relevance: wording about the vehicles themselves ("ev") is worth more than wording about
+    # parts ("ev_part": cells, lithium, motors), which grid storage and industry use too.
     rule("ev", "ev evs bev bevs phev phevs nev nevs hev hevs xev xevs", r"(?:[bpnhx]?evs?)\b", case=False),
     rule(
         "ev",
         "electric",
         r"electric[- ](?:vehicles?|cars?|trucks?|bus|buses|vans?|suvs?|pickups?|scooters?|"
-        r"motorcycles?|two-wheelers?|three-wheelers?|sedans?|models?|mobility|powertrains?|drive|motors?|semis?|"
-        r"rickshaws?|autos?|lorr(?:y|ies)|delivery)\b",
+        r"motorcycles?|two-wheelers?|three-wheelers?|sedans?|models?|mobility|semis?|"
+        r"rickshaws?|autos?|lorr(?:y|ies)|delivery|motorbikes?|bikes?|crossovers?|fleet)\b",
     ),
-    rule("ev", "electric", r"electric [A-Z][\w-]+", case=True),
+    rule("ev", "electric", r"electric [A-Z][\w-]+|electric(?=[- ]⟦\d+⟧)", case=True),
     rule(
         "ev",
         "battery plug new e emobility electromobility electrif* zero",
@@ -173,42 +104,89 @@ SIGNALS: list[Rule] = [
     ),
     rule(
         "ev",
+        "robotaxi robotaxis robo autonomous self driverless driver adas automated smart intelligent "
+        "lidar e ultium skateboard epowertrain",
+        r"(?:robo-?taxis?|autonomous|self-driving|driverless|driver[- ]assist\w*|adas|automated[- ]driving|"
+        r"smart[- ]driving|smart[- ](?:cars?|vehicles?|evs?|mobility)|intelligent (?:driving|vehicles?|cars?|"
+        r"electric)|lidar|e-(?:scooters?|bikes?|trucks?|buses?|vans?)|ultium|skateboard|e-?powertrain)\b",
+    ),
+    rule(
+        "ev_part",
         "battery",
         r"battery (?:cells?|packs?|plants?|factory|factories|makers?|materials|recycl\w*|"
         r"supply|production|venture|company|maker|start-?up|technology|tech|systems?|manufactur\w*)\b",
     ),
     rule(
-        "ev",
-        "lithium li cells cell gigafactory gigafactories cathode cathodes anode anodes precursor "
-        "precursors solid lfp nmc gwh",
-        r"(?:(?:lithium|li)-ion|cells?|gigafactor(?:y|ies)|lithium|cathodes?|anodes?|precursors?|solid-state|"
-        r"lfp|nmc|gwh)\b",
+        "ev_part",
+        "lithium li gigafactory gigafactories cathode cathodes anode anodes precursor "
+        "precursors solid lfp nmc gwh cylindrical prismatic pouch",
+        r"(?:(?:lithium|li)-ion|gigafactor(?:y|ies)|lithium|cathodes?|anodes?|precursors?|solid-state|"
+        r"lfp|nmc|gwh|(?:cylindrical|prismatic|pouch) (?:cells?|batter(?:y|ies)))\b",
     ),
     rule(
-        "ev",
-        "robotaxi robotaxis robo autonomous self driverless driver adas automated smart intelligent "
-        "lidar e edrive edrives inverter inverters silicon sic fuel ultium skateboard epowertrain",
-        r"(?:robo-?taxis?|autonomous|self-driving|driverless|driver[- ]assist\w*|adas|automated[- ]driving|"
-        r"smart[- ]driving|smart[- ](?:cars?|vehicles?|evs?|mobility)|intelligent (?:driving|vehicles?|cars?|"
-        r"electric)|lidar|e-axles?|edrives?|e-motors?|inverters?|silicon carbide|sic|e-(?:scooters?|bikes?|"
-        r"trucks?|buses?|vans?)|fuel[- ]cell (?:trucks?|vehicles?|cars?|buses?)|ultium|skateboard|"
-        r"e-?powertrain)\b",
+        "ev_part",
+        "electric e edrive edrives inverter inverters silicon sic powertrain powertrains drive",
+        r"(?:electric[- ](?:drive|motors?|powertrains?|drivetrains?)|e-axles?|edrives?|e-motors?|inverters?|"
+        r"silicon carbide|sic|(?:electric )?drive units?)\b",
     ),
-    rule("not_ev", "solar fuel stem", r"(?:solar|fuel|stem) cells?\b"),  # read with "ev" cells
+    # Domains next to EVs that share their words: named, so a rejection can say which.
+    rule(
+        "off:grid",
+        "grid megapack megapacks utility energy stationary mwh mw power interconnector aemo big bess ess "
+        "storage solar",
+        r"(?:grid|megapacks?|utility[- ](?:scale|storage)|energy[- ]storage|stationary storage|mwh|mw|"
+        r"power plants?|interconnector|aemo|big battery|bess|ess|storage (?:projects?|systems?|plants?|"
+        r"contracts?|orders?|capacity|sites?|facilit(?:y|ies))|solar[- ](?:plus[- ])?storage)\b",
+        examples=("SK On wins its first energy-storage order", "CATL to supply batteries for a 19 GWh BESS"),
+        near_misses=("CATL to supply batteries for BMW's electric cars",),
+    ),
+    rule(
+        "off:hydrogen",
+        "hydrogen fuel electrolys* electrolyz* electrolyser electrolysers",
+        r"(?:hydrogen|fuel[- ]cells?|electroly[sz]\w*)\b",
+        examples=("Honda and GM to stop fuel cell production", "a hydrogen truck venture"),
+        near_misses=("a fuel-efficient car",),
+    ),
+    rule(
+        "off:motors",
+        "industrial motor motors pumps compressors hvac machinery",
+        r"(?:industrial (?:electric )?(?:motors?|drives|automation|equipment|machinery)|motors? for "
+        r"(?:industr\w+|pumps|fans|compressors|machinery|factories|appliances)|hvac|compressors|pumps)\b",
+        examples=("a venture to make industrial electric motors", "motors for pumps and fans"),
+        near_misses=("electric motors for its SUVs",),
+    ),
+    rule(
+        "off:car software",
+        "voice in infotainment alexa siri chatgpt connected connectivity carplay android digital wallet",
+        r"(?:voice assistants?|voice control|in-car (?:software|assistants?|entertainment|voice|apps?|"
+        r"payments?)|infotainment|alexa|siri|chatgpt|connected[- ]car (?:services|platform)|connectivity|"
+        r"carplay|android auto|digital (?:car )?keys?|wallet)\b",
+        examples=(
+            "Mercedes adds a ChatGPT voice assistant",
+            "an in-car entertainment deal",
+            "drivers gain digital key access through Samsung Wallet",
+        ),
+        near_misses=("Mercedes adds Nvidia driving software",),
+    ),
+    rule(
+        "off:electronics",
+        "smartphone smartphones phone phones laptop laptops tablet tablets wearables consumer tv tvs",
+        r"(?:smartphones?|phones?|laptops?|tablets?|wearables|consumer electronics|tvs?|televisions?)\b",
+        examples=("chips for smartphones and laptops",),
+        near_misses=("chips for electric cars",),
+    ),
     rule(
         "not_ev",
-        "grid megapack megapacks utility energy stationary mwh mw power interconnector aemo big "
-        "missile missiles army navy submarine submarines military defence defense evtol air aircraft airline "
-        "airlines aviation petrol diesel gasoline combustion formula f1 vaccine vaccines drug drugs oncology "
-        "pharma* antibod* cancer clinical credit mastercard pay reinsur* 5g satellite satellites starlink siri "
-        "sponsor* shirt shirts tournament football tennis stadium infotainment cloud plea assault charged "
-        "convicted sentenced courtroom mining haul solar engine engines",
-        r"(?:grid|megapacks?|utility-scale|energy storage|stationary storage|mwh|mw|power plants?|"
-        r"interconnector|aemo|big battery|missiles?|army|navy|submarines?|military|defen[cs]e contract|evtol|"
+        "solar fuel stem missile missiles army navy submarine submarines military defence defense evtol air "
+        "aircraft airline airlines aviation petrol diesel gasoline combustion formula f1 vaccine vaccines drug "
+        "drugs oncology pharma* antibod* cancer clinical credit mastercard pay reinsur* 5g satellite "
+        "satellites starlink sponsor* shirt shirts tournament football tennis stadium cloud plea assault "
+        "charged convicted sentenced courtroom mining haul engine engines",
+        r"(?:(?:solar|stem) cells?|missiles?|army|navy|submarines?|military|defen[cs]e contract|evtol|"
         r"air[- ]taxis?|aircraft|airlines?|aviation|petrol|diesel|gasoline|combustion|formula (?:one|1)|f1|"
         r"vaccines?|drugs?|oncology|pharma\w*|antibod\w+|cancer|clinical|credit cards?|mastercard|pay later|"
-        r"reinsur\w+|5g|satellites?|starlink|siri|sponsor\w*|shirts?|tournament|football|tennis|stadium|"
-        r"infotainment|cloud|plea|assault|charged with|convicted|sentenced|courtroom|mining operations?|"
+        r"reinsur\w+|5g|satellites?|starlink|sponsor\w*|shirts?|tournament|football|tennis|stadium|"
+        r"cloud|plea|assault|charged with|convicted|sentenced|courtroom|mining operations?|"
         r"haul trucks|solar (?:cells?|modules?|panels?|roofs?|farms?|power|energy|glass)|engines?)\b",
     ),
     # Headlines about something other than a deal: an alert needs the deal up front then.
@@ -220,15 +198,17 @@ SIGNALS: list[Rule] = [
         "incorporate incorporates file files bankrupt* chapter administration insolvency collapse collapses "
         "tariff tariffs subsid* incentive incentives ban bans fined probe investigat* lawsuit sue sues settle* "
         "passes milestone breaks picks outsell* outsold overtake* overtook beats tops ranking best fire fires "
-        "blaze replace* defect defects crash crashes duty duties auction arrive arrives arriving hits goes",
+        "blaze replace* defect defects crash crashes duty duties auction arrive arrives arriving hit hits goes "
+        "hand hands handed deliver delivers",
         r"(?:hires?|hired|appoints?|appointed|names? (?:new|former|ex-)|resigns?|steps? down|recalls?|"
         r"recalled|layoffs?|lays? off|cuts? (?:\d+|jobs|staff)|ipo|debut\w*|earnings|revenue|profit|"
-        r"loss(?:es)?|quarter|results|deliveries|sales (?:rise|fall|jump|drop)|unveil\w*|launch(?:es|ed)? "
+        r"loss(?:es)?|quarter|results|deliveries|sales (?:rise|fall|jump|drop)|unveil\w*|hands? over|handed over|"
+        r"delivers? (?:its |the )?first|hand(?:s|ed)? (?:over )?(?:its |the )?first|launch(?:es|ed)? "
         r"(?:its|the|a|new)|reveals?|opens? (?:its|a|first|new)|incorporates?|files? for|bankrupt\w*|"
         r"chapter (?:7|11)|administration|insolvency|collapses?|tariffs?|subsid\w+|incentives?|bans?|fined|"
         r"probe|investigat\w*|lawsuit|sues?|settle\w*|passes|milestone|breaks ground|picks [A-Z][a-z]+ for|"
         r"outsells?|outsold|overtakes?|overtook|beats|tops|ranking|best-selling|fires?|blaze|replace\w*|"
-        r"defects?|crash(?:es)?|duty|duties|auction|arriv(?:e|es|ing)|hits (?:dealers|showrooms|the road)|"
+        r"defects?|crash(?:es)?|duty|duties|auction|arriv(?:e|es|ing)|hits? (?:dealers|showrooms|the road)|"
         r"goes on sale|launch(?:es|ed)?(?! (?:a |an |the )?(?:joint|partnership|"
         r"venture|alliance)))\b",
     ),
@@ -238,7 +218,8 @@ SIGNALS: list[Rule] = [
         "purchase merger merges merged complete completes",
         rf"(?:acquires?|acquired|acquiring|acquisition of|buys|bought|to buy|takeover of|takes over|"
         rf"took over|purchase of|merger with|merges with|merged with|completes? (?:its )?merger)\s+"
-        rf"(?:(?:[\w-]+\s+){{0,4}}?)(?:{SLOT}(?!'s)|blank-check|spac)",
+        rf"(?:(?!(?:from|to|for|with|more|up|over|about|around|some)\b|\d)[\w-]+\s+){{0,4}}?"
+        rf"(?:{SLOT}(?!'s)|blank-check|spac)",
     ),
     rule(
         "acquisition",
@@ -266,12 +247,29 @@ SIGNALS: list[Rule] = [
         r"minority|portion|joint|venture)\b",
     ),
     rule(
+        "existing_venture",
+        "loan loans lend* lent credit refinanc* expan* enlarg* boost* extend* renew* capital joint jv venture",
+        r"(?:loans?|lend\w*|lent|credit (?:line|facility)|refinanc\w*|expan\w*|enlarg\w*|boost\w*|extend\w*|"
+        r"renew\w*|"
+        r"capital increase) (?:[\w$.,-]+ ){0,6}?(?:its|their|the) (?:[\w-]+ ){0,3}?(?:joint venture|jv|venture)\b|"
+        r"(?:joint venture|jv|venture) (?:gets|wins|secures|receives|lands|obtains|takes) (?:[\w$.,-]+ ){0,4}?"
+        r"(?:loans?|financing|credit)\b",
+        examples=(
+            "Toyota lends $1 billion to its battery joint venture with Panasonic",
+            "the Ultium Cells joint venture gets a $2.5 billion loan",
+        ),
+        near_misses=("Toyota and Panasonic form a battery joint venture",),
+    ),
+    rule(
         "dispute",
         "settle* lawsuit lawsuits sue sues sued suing litigation dispute feud trade court antitrust import "
         "lawmakers senators senator congress republicans democrats question questions questioned scrutiny",
-        r"(?:settle\w*|lawsuits?|sues?|sued|suing|litigation|dispute|feud|trade[- ]secrets?|court|antitrust|"
+        r"(?:settle\w*|lawsuits?|sues?|sued|suing|litigation|dispute|feud|trade[- ]secrets?|court\b(?!\s+⟦)|"
+        r"antitrust|"
         r"import ban|lawmakers|senators?|congress|republicans|democrats|question(?:s|ed)? \S+ (?:over|about)|"
         r"scrutiny)\b",
+        examples=("Tianqi takes the regulator to court over the pact", "Lordstown sues Foxconn"),
+        near_misses=("Volkswagen is said to court Foxconn and Magna",),
     ),
     rule(
         "digest",

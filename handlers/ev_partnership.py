@@ -8,7 +8,9 @@ sentences can only add ``related`` deals, never the primary partners.
 
 The score is the geometric mean of how strongly the text states a deal and how
 clearly it is about EVs, times penalties for acquisitions, disputes, digests and
-asides; 0.5 is the alert threshold.
+asides (every number is named in ``_weights``). The kind is decided in ``_kind``, EV
+relevance in ``_ev``. Reasons are written for readers: they quote the story and name what
+was found, also when nothing alerts.
 """
 
 from __future__ import annotations
@@ -19,34 +21,32 @@ from math import sqrt
 
 from bot.core.models import Company, Detection, Item, Kind, Relation, Stage
 
-from . import HandlerContext
+from . import HandlerContext, _kind
 from . import _lexicon as lx
+from ._ev import judge, quick
 from ._mentions import story_mentions
+from ._passage import Passage, Role
+from ._penalties import penalties
 from ._sentence import Sentence, read, unique
 from ._text import sections
+from ._weights import (
+    ASIDE_FACTOR,
+    EV,
+    LEDE_WEIGHTS,
+    ONE_PARTY_CAP,
+    RELATED_MIN_STRENGTH,
+    ROLE_WEIGHT,
+    THRESHOLD,
+)
 from .companies import CompanyIndex
 
-THRESHOLD = 0.5
+__all__ = ["THRESHOLD", "EvPartnershipHandler"]
 # Background sentences are read for related deals only when they use deal words at all.
 _DEALISH = re.compile(
     r"partner|venture|stake|invest|suppl|deal|agree|team|tie|allian|build|licen|order|contract|jointly|"
     r"mou|memorand|cooperat|collaborat|launch|develop|produc|form|unit",
     re.IGNORECASE,
 )
-_ENGINE_SIZE = re.compile(r"\b\d{3,4}\s?cc\b")  # "300-600cc motorcycles": combustion
-_LEDE_WEIGHTS = (0.95, 0.8, 0.7, 0.6)  # the headline weighs 1.0, background sentences 0.6
-_EV_PRIOR = {
-    "ev_maker": 0.55,
-    "battery": 0.55,
-    "battery_materials": 0.45,
-    "charging": 0.55,
-    "autonomy": 0.45,
-    "two_wheeler": 0.15,
-    "automaker": 0.15,
-    "commercial_vehicle": 0.15,
-    "supplier": 0.15,
-    "semiconductor": 0.1,
-}
 _FAMILY_WORDS = {"Group", "Holdings", "Holding"}
 
 
@@ -60,42 +60,37 @@ class EvPartnershipHandler:
 
     def detect(self, item: Item) -> Detection | None:
         parts = sections(item.title, item.summary, item.content)
-        plan = [(parts.title, "title")] if parts.title else []
-        plan += [(text, "lede") for text in parts.lede]
+        plan = [(parts.title, Role.TITLE)] if parts.title else []
+        plan += [(text, Role.LEDE) for text in parts.lede]
         found = self._read(plan)
         if found is None or not found.alert:
             return found  # the background of a story that is no partnership is not worth reading
         # A partnership: read the whole story, for the finer points and the deals named in the background.
         background = parts.background
-        return self._read(plan + [(text, "background") for text in background]) if background else found
+        return self._read(plan + [(text, Role.BACKGROUND) for text in background]) if background else found
 
-    def _read(self, plan: list[tuple[str, str]]) -> Detection | None:
-        all_mentions = story_mentions(self.index, plan)
-        if not any(all_mentions):
+    def _read(self, plan: list[tuple[str, Role]]) -> Detection | None:
+        passages = [Passage(text, role) for text, role in plan]
+        story_mentions(self.index, passages)
+        if not any(p.mentions for p in passages):
             return None
-        named = unique(
-            m.name
-            for (_, role), ms in zip(plan, all_mentions, strict=True)
-            if role != "background"
-            for m in ms
-            if not m.plural
-        )
-        if len(named) < 2 and not any(role == "background" for _, role in plan):
-            return _one_company(named)  # a deal needs two sides: nothing more to read
-        children = self._children({m.name for ms in all_mentions for m in ms if m.known})
+        named = unique(m.name for p in passages if p.focus for m in p.mentions if not m.plural)
+        if len(named) < 2 and all(p.focus for p in passages):
+            ev = quick([p.text for p in passages], named, self.index)
+            return _one_company(named, ev)  # a deal needs two sides: nothing more to read
+        children = self._children({m.name for p in passages for m in p.mentions if m.known})
         sents: list[Sentence] = []
-        lede_seen = 0
-        for (text, role), mentions in zip(plan, all_mentions, strict=True):
-            weight = {"title": 1.0, "background": 0.6}.get(role, 0.0)
-            if role == "lede":
-                weight, lede_seen = _LEDE_WEIGHTS[min(lede_seen, 3)], lede_seen + 1
-            sents.append(Sentence(text, weight, role, list(mentions)))
-        focus = [s for s in sents if s.role != "background"]
+        for passage in passages:
+            weight = ROLE_WEIGHT[passage.role]
+            if passage.role is Role.LEDE:
+                weight = LEDE_WEIGHTS[min(sum(s.role is Role.LEDE for s in sents), len(LEDE_WEIGHTS) - 1)]
+            sents.append(Sentence(passage.text, weight, passage.role, list(passage.mentions)))
+        focus = [s for s in sents if s.role is not Role.BACKGROUND]
         # Background sentences matter only where they name two companies (a related deal).
         background = [
             s
             for s in sents
-            if s.role == "background" and len({m.name for m in s.mentions}) >= 2 and _DEALISH.search(s.text)
+            if s.role is Role.BACKGROUND and len({m.name for m in s.mentions}) >= 2 and _DEALISH.search(s.text)
         ]
         read(focus + background, children)
         return _Verdict(self.index, focus, background).detection()
@@ -109,7 +104,8 @@ class EvPartnershipHandler:
         return out
 
 
-def _one_company(named: list[str]) -> Detection:
+def _one_company(named: list[str], ev: tuple[bool, str]) -> Detection:
+    why = f"only {named[0]} is named" if named else "no company is named"
     return Detection(
         handler="ev_partnership",
         alert=False,
@@ -118,8 +114,8 @@ def _one_company(named: list[str]) -> Detection:
         kind="other",
         stage="announced",
         evidence="",
-        ev=False,
-        reasons=("fewer than two companies are named in the headline and lede",),
+        ev=ev[0],
+        reasons=(f"no deal between two companies: {why} in the headline and lede", ev[1]),
     )
 
 
@@ -130,29 +126,37 @@ class _Verdict:
         self.index = index
         self.sents = sents
         self.background = background
-        self.title = sents[0] if sents and sents[0].role == "title" else None
-        self.lede = [s for s in sents if s.role == "lede"]
+        self.title = sents[0] if sents and sents[0].role is Role.TITLE else None
+        self.lede = [s for s in sents if s.role is Role.LEDE]
         self.reasons: list[str] = []
 
     def detection(self) -> Detection:
         deal, strength = self._deal()
         partners = self._partners()
-        ev = self._ev(partners)
-        penalty = self._penalty(deal)
+        ev, ev_reasons = judge(self.sents, deal, partners, self.index)
+        self.reasons += ev_reasons
+        penalty, why = penalties(self.sents, deal)
+        self.reasons += why
         score = sqrt(strength * ev) * penalty
         if len(partners) < 2:
-            score = min(score, 0.45)  # a deal needs two sides; one company is news, not an alert
-            self.reasons.append("only one party is named")
+            score = min(score, ONE_PARTY_CAP)
+            self.reasons.append("no deal between two companies: only one party is named")
+        elif self._one_group(partners):
+            score = min(score, ONE_PARTY_CAP)
+            self.reasons.append("no deal between two companies: a group and its own unit")
+        if ev < EV.ev:
+            score = min(score, ONE_PARTY_CAP)  # an alert is about EVs; the reasons say why this is not
         score = round(max(0.0, min(1.0, score)), 3)
+        stage = _stage([s for s in (self.title, deal) if s is not None], self.lede[:2])
         return Detection(
             handler="ev_partnership",
             alert=score >= THRESHOLD,
             score=score,
             partners=tuple(partners),
-            kind=_kind([s for s in (self.title, deal) if s is not None], deal),
-            stage=_stage([s for s in (self.title, deal) if s is not None], self.lede[:2]),
+            kind=self._kind(deal, partners, stage),
+            stage=stage,
             evidence=self._evidence(partners, deal),
-            ev=ev >= 0.5,
+            ev=ev >= EV.ev,
             reasons=tuple(self.reasons),
             tickers=tuple(
                 unique(m.ticker for s in self.sents for m in s.mentions if m.ticker and m.name in partners)
@@ -160,22 +164,34 @@ class _Verdict:
             related=self._related(partners),
         )
 
+    def _one_group(self, partners: list[str]) -> bool:
+        """Two partners only, one the other's parent: a group dealing with its own unit."""
+        if len(partners) != 2:
+            return False
+        a, b = (self.index.get(p) for p in partners)
+        return bool(a and b and (a.parent == b.name or b.parent == a.name))
+
     def _deal(self) -> tuple[Sentence | None, float]:
         """The sentence that states the deal most strongly, and how strongly."""
         best, best_value = None, 0.0
         for sent in self.sents:
             value = sent.strength * sent.weight
-            if sent.role != "title" and sent.has("background"):
-                value *= 0.5
+            if sent.role is not Role.TITLE and sent.has("background"):
+                value *= ASIDE_FACTOR
             if value > best_value:
                 best, best_value = sent, value
         if best is None:
-            self.reasons.append("no deal wording in the headline or lede")
+            self.reasons.append("no deal between two companies in the headline or lede")
             return None, 0.0
-        link = max(best.links, key=lambda link: link.cue.strength)
-        where = "headline" if best is self.title else "lede"
-        self.reasons.append(f"deal cue '{link.cue.name}' in the {where}: \"{_clip(link.text)}\"")
+        self.reasons.append(f'deal stated in the {best.role.value}: "{_clip(best.text)}"')
         return best, min(1.0, best_value)
+
+    def _kind(self, deal: Sentence | None, partners: list[str], stage: Stage) -> Kind:
+        order = [s for s in (self.title, *self.lede[:3]) if s is not None]
+        if deal is not None and deal not in order:
+            order.append(deal)
+        sectors = [c.sector for p in partners if (c := self.index.get(p))]
+        return _kind.decide(order, ended=stage == "ended", sectors=sectors)
 
     def _partners(self) -> list[str]:
         """Headline parties first; the lede's deal sentences fill in a missing counterparty."""
@@ -188,10 +204,25 @@ class _Verdict:
                 chosen += [p for k in links for p in k.parties if p not in chosen]
                 if len(chosen) >= 2:
                     break
+        chosen += self._listed_with(chosen)
+        owners = {v: o for s in self.sents for v, o in s.ventures.items()}
+        if any(set(owners.get(p, ())) & set(chosen) for p in chosen):
+            # An owner dealing with its own venture: the venture stands for all its owners.
+            expanded = unique(o for p in chosen for o in (owners.get(p) or [p]))
+            chosen = expanded if len(expanded) >= len(chosen) else chosen
+        if len([p for p in chosen if p not in owners]) >= 2:
+            chosen = [p for p in chosen if p not in owners]  # a venture's owners are the partners
         partners = self._family(chosen)[:8]
         if partners:
             self.reasons.append("partners: " + ", ".join(partners))
         return partners
+
+    def _listed_with(self, chosen: list[str]) -> list[str]:
+        """Further parties the lede lists as acting together with the headline's ("A, B, C and D sign …")."""
+        if len(chosen) < 2:
+            return []
+        links = [k for s in self.lede[:1] for k in s.links if k.cue.mutual and set(chosen) <= set(k.parties)]
+        return unique(p for k in links for p in k.parties if p not in chosen)
 
     def _family(self, names: list[str]) -> list[str]:
         """Hyundai + Kia act as Hyundai Motor Group; a parent and its unit count once."""
@@ -235,75 +266,17 @@ class _Verdict:
             for link in s.links
         ):
             return child  # "BMW, Intel and Mobileye join forces": listed side by side
+        if self.title and child in self.title.parties and parent in self.title.context:
+            return child  # "Dubai taps GM's Cruise": the unit acts, its owner only describes it
         if self.title and parent in self.title.linked():
             return parent
         acts_alone = any(child in s.linked() and parent not in s.linked() for s in self.lede)
         return child if acts_alone else parent
 
-    def _ev(self, partners: list[str]) -> float:
-        head = self.title or (self.sents[0] if self.sents else None)
-        head_words = set(head.words("ev")) if head else set()
-        against = unique(w for s in self.sents for w in s.words("not_ev"))
-        against += [m.group() for s in self.sents if "cc" in s.text for m in _ENGINE_SIZE.finditer(s.text)]
-        words = unique(
-            w
-            for s in self.sents
-            for w in s.words("ev")
-            if not (w.startswith("cell") and any(a.endswith(w) for a in against))
-        )
-        prior = max((_EV_PRIOR.get(c.sector, 0.0) for p in partners if (c := self.index.get(p))), default=0.0)
-        named = {m.name for s in self.sents for m in s.mentions} - set(partners)
-        if any((c := self.index.get(n)) and _EV_PRIOR.get(c.sector, 0.0) >= 0.5 for n in named):
-            prior = max(prior, 0.35)  # "rent Teslas to drivers": the deal is about EVs
-        weight = 0.3 if len(against) >= len(words) else 0.15
-        value = prior + 0.4 * min(len(head_words), 2) + 0.25 * min(len(words), 4) - weight * min(len(against), 3)
-        if words:
-            self.reasons.append("EV wording: " + ", ".join(words[:4]))
-        elif prior:
-            self.reasons.append(f"EV by who the partners are (sector prior {prior:.2f})")
-        if against:
-            self.reasons.append("not-EV wording: " + ", ".join(against[:4]))
-        return max(0.0, min(1.0, value))
-
-    def _penalty(self, deal: Sentence | None) -> float:
-        factor = 1.0
-        head = self.sents[:3]
-        title = self.title
-        digest = any(s.has("digest") for s in self.sents[:2]) or bool(
-            title
-            and (_many_stories(title.text) or any(m.start() == 0 for m in title.hits.get("digest_start", ())))
-        )
-        checks = (
-            (digest, 0.2, "reads like a digest of several stories"),
-            (any(s.has("consumer_deals") for s in head), 0.3, "reads like a shopping post about discounts"),
-            (deal is not None and deal.has("marketing"), 0.5, "reads like a marketing tie-up"),
-            (
-                deal is not None
-                and title is not None
-                and title.has("other_news")
-                and title.strength < 0.8
-                and not _deal_words(title),
-                0.45,
-                "the headline is about other news; the deal is an aside",
-            ),
-            (
-                any(s.has("acquisition") and not (s.has("part_ownership") or "%" in s.text) for s in head),
-                0.3,
-                "reads like an outright acquisition, not a partnership",
-            ),
-            (any(s.has("no_partner") for s in head), 0.3, "a partner is sought or missing, not named"),
-            (any(s.has("dispute") for s in head), 0.5, "reads like a dispute or settlement"),
-        )
-        for applies, multiplier, reason in checks:
-            if applies:
-                factor *= multiplier
-                self.reasons.append(reason)
-        return factor
-
     def _evidence(self, partners: list[str], deal: Sentence | None) -> str:
         def rank(sent: Sentence) -> tuple[int, float, float]:
             covered = sum(1 for p in partners if p in sent.parties or p in sent.linked())
-            return (min(covered, 2), sent.strength, sent.weight if sent is not self.title else 0.5)
+            return (min(covered, 2), sent.strength, sent.weight if sent is not self.title else ASIDE_FACTOR)
 
         candidates = [s for s in self.sents if s.links]
         if candidates:
@@ -315,29 +288,15 @@ class _Verdict:
         asides = [s for s in self.lede if s.has("background")]
         for sent in self.background + asides:
             names = self._family(
-                unique(p for link in sent.links if link.cue.strength >= 0.7 for p in link.parties)
+                unique(p for link in sent.links if link.cue.strength >= RELATED_MIN_STRENGTH for p in link.parties)
             )
             if len(names) < 2 or set(names) <= set(partners):
                 continue
             if any(set(r.partners) == set(names) for r in out):
                 continue
-            out.append(Relation(tuple(names), _kind([sent], sent), _stage([sent]), sent.text))
+            kind = _kind.decide([sent], ended=False, sectors=())
+            out.append(Relation(tuple(names), kind, _stage([sent]), sent.text))
         return tuple(out)
-
-
-def _kind(focus: list[Sentence], deal: Sentence | None) -> Kind:
-    """The heaviest family of kind words in the headline and deal sentence."""
-    totals: dict[str, float] = {}
-    for sent in unique_sentences(focus):
-        for name, (kind, weight) in lx.KIND_WEIGHTS.items():
-            hits = len(sent.hits.get(name, ()))
-            if hits:
-                totals[kind] = totals.get(kind, 0.0) + weight * min(hits, 2)
-    for link in deal.links if deal else ():
-        if link.cue.kind:
-            totals[link.cue.kind] = totals.get(link.cue.kind, 0.0) + link.cue.strength
-    ranked: list[Kind] = sorted(lx.KIND_ORDER, key=lambda k: -totals.get(k, 0.0))
-    return ranked[0] if totals.get(ranked[0], 0.0) > 0 else "other"
 
 
 def unique_sentences(sents: list[Sentence]) -> list[Sentence]:
@@ -355,25 +314,25 @@ def _stage(core: list[Sentence], nearby: Sequence[Sentence] = ()) -> Stage:
     could start in 2026" after a signed deal does not make it talks.
     """
     for sent in unique_sentences([*core, *nearby]):
-        if sent.has("ended"):
+        live = any(_main_clause(m) for m in sent.hits.get("ended", ()))
+        if live or any(link.cue.stage == "ended" for link in sent.links):
             return "ended"
-        hedged = any(sent is c for c in core) and sent.has("hedge") and not sent.has("firm")
+        core_sentence = any(sent is c for c in core)
+        hedged = core_sentence and (sent.has("exploring") or (sent.has("hedge") and not sent.has("firm")))
         if sent.has("talks") or hedged:
             return "talks"
     return "announced"
 
 
-def _deal_words(sent: Sentence) -> bool:
-    """Deal or stage wording, even without two named parties ("rescue talks collapse")."""
-    return sent.has("talks") or any(
-        sent.has(c.name) for c in lx.CUES.values() if not c.bound and c.strength >= 0.8
-    )
+_SUBORDINATE = re.compile(r"\b(?:after|following|while|since|before|whereas)\b", re.IGNORECASE)
 
 
-def _many_stories(title: str) -> bool:
-    """ "Tesla grows fleet, Einride gets a partner, and China goes big": three headlines in one."""
-    segments = [s for s in title.replace(", and ", ", ").split(", ") if len(s.split()) >= 3]
-    return len(segments) >= 3
+def _main_clause(match: re.Match[str]) -> bool:
+    """An exit told in the main clause, not in an aside ("after shelving its car project")."""
+    story, at = match.string, match.start()
+    begin = max(story.rfind(";", 0, at), at - 80)  # sentences of the masked story end in ";"
+    clause = re.split(r"[,:\u2014]", story[begin + 1 : at])[-1]
+    return not _SUBORDINATE.search(clause)
 
 
 def _clip(text: str, limit: int = 80) -> str:

@@ -6,6 +6,7 @@ The work behind each command is done by :mod:`bot.run.tools` (the bot's own stor
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -21,7 +22,7 @@ from ..chat.lookup import CompanyAnswer, StatusView
 from ..core.errors import EvradarError
 from ..core.labels import KIND_LABELS, STAGE_LABELS
 from ..core.models import EventView
-from ..flow.evaluate import Score
+from ..flow.evaluate import Score, confusion
 from ..ingest.outcomes import Fetched, FetchFailed, NotModified
 
 if TYPE_CHECKING:  # the app (chat clients and all) is imported only by the commands that run it
@@ -236,3 +237,22 @@ def print_eval(ours: Score, baseline: Score, title: str, console: Console) -> No
     for key in sorted(set(ours.errors) | set(baseline.errors)):
         errors.add_row(key, str(ours.errors[key]), str(baseline.errors[key]))
     console.print(errors)
+    for name, pairs in (("kind", ours.kinds), ("stage", ours.stages)):
+        _print_confusion(name, pairs, console)
+
+
+def _print_confusion(name: str, pairs: Counter[tuple[str, str]], console: Console) -> None:
+    """One confusion table on true alerts: a row per expected label, a column per detected one."""
+    labels, matrix = confusion(pairs)
+    if not labels:
+        return
+    table = Table(title=f"{name} on true alerts (rows: expected, columns: detected)")
+    table.add_column("expected \\ got")
+    for label in labels:
+        table.add_column(label or "(none)", justify="right")
+    table.add_column("right", justify="right")
+    for label, row in zip(labels, matrix, strict=True):
+        total = sum(row)
+        right = f"{row[labels.index(label)]}/{total}" if total else "-"
+        table.add_row(label or "(none)", *(str(n) if n else "." for n in row), right)
+    console.print(table)

@@ -54,6 +54,9 @@ class Score:
     stage_right: int = 0
     errors: Counter[str] = field(default_factory=Counter)
     mistakes: list[str] = field(default_factory=list)
+    # (expected, got) for every true alert: where kind and stage go wrong, not only how often.
+    kinds: Counter[tuple[str, str]] = field(default_factory=Counter)
+    stages: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     @property
     def precision(self) -> float:
@@ -126,10 +129,27 @@ def evaluate(
                 ours.mistakes.append(
                     f"partners {example.item.id}: got {list(detection.partners)}, want {sorted(expected)}"
                 )
-            ours.kind_right += detection.kind == example.kind
-            ours.stage_right += detection.stage == example.stage
+            _judge(ours, example, detection.kind, detection.stage)
         progress()
     return ours, baseline
+
+
+def _judge(score: Score, example: Labelled, kind: str, stage: str) -> None:
+    """Kind and stage of a true alert, against the label."""
+    score.kind_right += kind == example.kind
+    score.stage_right += stage == example.stage
+    score.kinds[(example.kind, kind)] += 1
+    score.stages[(example.stage, stage)] += 1
+    if kind != example.kind:
+        score.mistakes.append(f"kind {example.item.id}: got {kind}, want {example.kind}")
+    if stage != example.stage:
+        score.mistakes.append(f"stage {example.item.id}: got {stage}, want {example.stage}")
+
+
+def confusion(pairs: Counter[tuple[str, str]]) -> tuple[list[str], list[list[int]]]:
+    """Labels and a matrix of counts: row = expected, column = what detection said."""
+    labels = sorted({label for pair in pairs for label in pair})
+    return labels, [[pairs[(want, got)] for got in labels] for want in labels]
 
 
 def _count(score: Score, example: Labelled, alert: bool) -> None:

@@ -1,0 +1,330 @@
+"""What kind of deal a story reports, read as an analyst reads it: the main aspect decides.
+
+A story often has several aspects: a stake and a joint development, a plant and a joint
+venture, a supply contract and an equity swap. Each aspect is a rule below. A *decisive*
+aspect says what the deal is on its own ("takes a 20% stake", "to build Fisker's cars");
+the others only lean ("software", "plant"). The headline is read first, then the lede
+sentence by sentence; the first of them with a decisive aspect decides, and within one
+sentence the order of ``PRECEDENCE`` settles it ("build X's cars" is manufacturing even with
+a stake; a stake plus co-development is investment; a plant owned together is a joint
+venture). Stories with no decisive aspect fall back to who the partners are (a battery
+maker and a carmaker: supply; a chip or self-driving firm: technology), then to the
+leaning words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.core.models import Kind
+
+from ._scan import Rule, rule
+from ._weights import KIND_LEAN, ROLE_WEIGHT
+
+if TYPE_CHECKING:
+    from ._sentence import Sentence
+
+from ._passage import Role
+
+
+@dataclass(frozen=True, slots=True)
+class Aspect:
+    """One aspect of a deal: the kind it points to and whether it decides the kind alone."""
+
+    kind: Kind
+    decisive: bool
+    lean: float = KIND_LEAN.plain
+    headline_only: bool = False  # decides only in the headline ("charging", a fleet count)
+    directional: bool = False  # one side builds the other's cars: beats even a joint venture
+
+
+ASPECTS: dict[str, Aspect] = {}
+ASPECT_RULES: list[Rule] = []
+
+
+def _aspect(name: str, aspect: Aspect, triggers: str, pattern: str, examples: str, misses: str = "") -> None:
+    ASPECTS[name] = aspect
+    ASPECT_RULES.append(
+        rule(
+            name,
+            triggers,
+            pattern,
+            examples=tuple(e for e in examples.split(" | ") if e),
+            near_misses=tuple(m for m in misses.split(" | ") if m),
+        )
+    )
+
+
+_aspect(
+    "k:charging",
+    Aspect("charging", decisive=True, lean=KIND_LEAN.strong, headline_only=True),
+    "charging charger chargers charge supercharger superchargers nacs north battery swap swapping fast high",
+    r"(?<!on-board )(?:(?:fast|high-power|high power)[- ])?(?:charg(?:ing|ers?|e points?)|superchargers?)\b"
+    r"(?! (?:time|speed|port|standard)s?\b)|nacs\b|north american charging standard\b|battery[- ]swap\w*|"
+    r"swap(?:ping)? (?:stations?|network)\b",
+    "BP and Didi to build charging hubs in China | Nio and CATL extend battery-swap network",
+    "an e-motor, inverter and on-board charger venture | cells with a faster charging time",
+)
+_aspect(
+    "k:jv",
+    Aspect("joint_venture", decisive=True, lean=KIND_LEAN.heavy),
+    "joint jv jvs equally 50 jointly co coowned coown coowns",
+    r"joint[- ]?ventures?\b|jvs?\b|equally owned\b|50[:/-]50\b|jointly (?:owned|controlled|run)\b|"
+    r"joint (?:company|companies|plant|factory|battery plant)\b|co-owned\b|co-owns?\b",
+    "Honda and LG form a joint venture | a 50:50 company in China | a joint company for EVs",
+    "a joint statement on trade",
+)
+_aspect(
+    "k:jv-hedged",
+    Aspect("joint_venture", decisive=False, lean=0.0),
+    "may might could possibility possibly option",
+    r"(?:may|might|could|possibility of|possibly|option to) (?:later )?(?:\w+ ){0,3}?"
+    r"(?:form|set up|create|establish)\w* (?:a |an )?(?:[\w-]+ ){0,2}?joint[- ]?ventures?\b",
+    "with the possibility of forming joint ventures later | may form a chip joint venture",
+    "will form a joint venture",
+)
+_aspect(
+    "k:venture",
+    Aspect("joint_venture", decisive=True, lean=KIND_LEAN.plain),
+    "venture set sets setting form forms forming build builds building",
+    r"(?<!joint )(?<!joint-)venture\b(?! capital)|"
+    r"(?:set(?:s|ting)? up|form(?:s|ing)?) a (?:new |joint )?company\b|"
+    r"(?:build|builds|building|run|runs|operate|operates) (?:\w+ ){1,4}?together\b",
+    "the electric-car venture it started with BYD | to set up a new company | to build vans together",
+    "venture capital firm | a company spokesman",
+)
+_aspect(
+    "k:joint plant",
+    Aspect("joint_venture", decisive=True, lean=KIND_LEAN.plain),
+    "partner partners partnering consortium",
+    r"partner(?:s|ing)? (?:in|for|on) (?:a |an |the |its |their )?(?:[\w$.-]+ ){0,5}?(?:plants?|factory|factories|"
+    r"refinery|complex|smelter|project)\b|consortium\b",
+    "to become its partner in a planned battery cell plant | a consortium led by CATL",
+    "partners on software",
+)
+_aspect(
+    "k:contract mfg",
+    Aspect("manufacturing", decisive=True, lean=KIND_LEAN.heavy),
+    "contract manufacturing production built assembled under ckd skd completely semi knocked local assembly",
+    r"contract[- ](?:manufactur\w*|builder|assembl\w*)|manufacturing (?:services|partner)\b|"
+    r"(?:ckd|skd|(?:completely|semi)[- ]knocked[- ]down|local) assembly\b|"
+    r"assembly (?:partner|deal|agreement|contract)s?\b|"
+    r"production (?:deal|tie-up|partner|base)\b|built by\b|(?:assembled|built|made) under contract\b|"
+    r"under contract\b",
+    "will be assembled under contract by Magna | picks BYD as manufacturing partner | a contract manufacturer | "
+    "a CKD assembly deal in Indonesia | signs an assembly agreement",
+    "the production of batteries rose",
+)
+_aspect(
+    "k:built",
+    Aspect("manufacturing", decisive=True, lean=KIND_LEAN.heavy, directional=True),
+    "built",
+    r"(?<=⟧-)built\b",
+    "Freelander returns as Chery-built EVs",
+    "the Mississippi-built EVs in Canton",
+)
+_aspect(
+    "k:make cars",
+    Aspect("manufacturing", decisive=False, lean=KIND_LEAN.strong),
+    "build builds building make makes making produce produces producing assemble assembles assembling "
+    "manufacture manufactures",
+    r"(?:build|builds|building|make|makes|making|produce|produces|producing|assemble|assembles|assembling|"
+    r"manufacture|manufactures)(?:\s+[^\s;.]++){0,6}?\s+(?:cars?|vehicles?|evs?|models?|vans?|trucks?|"
+    r"buses|scooters?|chassis|suvs?)\b",
+    "to make electric cars | will assemble the vans",
+    "to make battery cells",
+)
+_aspect(
+    "k:plant",
+    Aspect("supply", decisive=False, lean=KIND_LEAN.light),  # a plant for cells or materials feeds a buyer
+    "plant plants factory factories refinery refineries smelter smelters complex",
+    r"(?:plants?|factory|factories|refiner(?:y|ies)|smelters?|complex)\b",
+    "a new battery plant",
+)
+_aspect(
+    "k:stake",
+    Aspect("investment", decisive=True, lean=KIND_LEAN.plain),
+    "stake stakes shareholder shareholders equity funding capital convertible share shares warrants round",
+    r"stakes?\b|shareholders?\b|equity (?:stake|investment|deal)\b|"
+    r"funding round\b|capital injection\b|convertible\b|shares? (?:purchase|subscription|issue|placement)\b|"
+    r"round (?:in|of)\b",
+    "becomes its biggest shareholder | a 3.7 billion yuan share purchase | leads a round in Wallbox",
+    "shares rose 5% | a share of the market",
+)
+_aspect(
+    "k:invest",
+    Aspect("investment", decisive=False, lean=KIND_LEAN.plain),
+    "invest invests invested investing investment investments investor investors",
+    r"invest(?:s|ed|ing|ment|ments|or|ors)?\b",
+    "will invest $300 million",
+)
+_aspect(
+    "k:supply",
+    Aspect("supply", decisive=True, lean=KIND_LEAN.plain),
+    "supply supplier suppliers order orders ordered ordering offtake cell cells battery batteries",
+    r"supply (?:deals?|agreements?|contracts?|pacts?|orders?|partnerships?|tie-?ups?)\b|suppliers?\b|"
+    r"orders?\b(?! (?:to|of business)\b)|ordered\b|ordering\b|offtake\b|"
+    r"(?:cell|battery) (?:partners?|suppliers?|contracts?)\b|(?:cells|batteries) from\b",
+    "signs a supply deal | an offtake agreement | picks CATL and EVE as cell partners",
+    "in order to cut costs | with Toyota supplying the platform",
+)
+_aspect(
+    "k:supplying",
+    Aspect("supply", decisive=False, lean=KIND_LEAN.plain),
+    "suppl*",
+    r"suppl(?:y|ies|ied|ying)\b",
+    "will supply cylindrical cells",
+)
+_aspect(
+    "k:fleet",
+    Aspect("supply", decisive=True, lean=KIND_LEAN.plain, headline_only=True),
+    "0* 1* 2* 3* 4* 5* 6* 7* 8* 9*",
+    r"\d[\d,.]*(?:\s?(?:k|000))?\+?\s+(?:new\s+)?(?:[\w-]+\s+){0,3}?(?:vehicles|cars|evs|robotaxis|vans|trucks|"
+    r"buses|suvs|sedans|scooters|semis|e-buses|units)\b(?! (?:a|per|each) year| annually)",
+    "to put 100,000 EVs on the platform | ordering 20,000 Gravity robotaxis",
+    "a plant for 50,000 vehicles a year, it said",
+)
+_aspect(
+    "k:buys",
+    Aspect("supply", decisive=False, lean=KIND_LEAN.plain),
+    "purchas* to buy buys procure* recycl* deliver* sourc*",
+    r"(?<!share )purchas\w*|to buy\b|buys?\b|procure\w*|recycl\w*|deliver\w*|sourc\w*",
+    "agreed to buy nickel | sourcing cells",
+    "a share purchase",
+)
+_aspect(
+    "k:distribution",
+    Aspect("other", decisive=True, lean=KIND_LEAN.plain),
+    "distribut* dealer* import importer importers imports sales",
+    r"distribut(?:or|ors|ion)\b|dealers?(?:hips?)?\b|import(?:er)?s? and sells?\b|import and distribute\b|"
+    r"sales partners?\b",
+    "names Rever as its distributor | chose dealer group Hedin to import and sell its cars",
+    "the sales rose",
+)
+_aspect(
+    "k:co-develop",
+    Aspect("technology", decisive=True, lean=KIND_LEAN.plain),
+    "co codevelop* jointly joint licen* codesign* research technology engineer*",
+    r"co-?develop\w*|jointly (?:develop|research|design|engineer|work)\w*|joint (?:development|research)\b|"
+    r"licen[cs]\w*|co-?design\w*|technology (?:partner|partnership|deal|agreement|licen[cs]e)\b|"
+    r"engineer(?:s|ed|ing)? (?:\w+ ){0,3}?(?:cars|vehicles|evs|models|suvs|platforms?)\b|"
+    r"engineering (?:contract|services|deal|work)\b",
+    "agreed to co-develop electric drive units | to jointly research a platform | a technology licence | "
+    "its biggest engineering contract",
+    "a jointly owned plant",
+)
+_aspect(
+    "k:tech",
+    Aspect("technology", decisive=False, lean=KIND_LEAN.plain),
+    "technolog* platform software autonomous self robotaxi robotaxis driver adas research r architecture "
+    "chip chips powertrain powertrains drive",
+    r"technolog\w*|platform\b|software\b|autonomous\b|self-driving\b|robotaxis?\b|driver[- ]assist\w*|"
+    r"adas\b|research\b|r&d\b|architecture\b|chips?\b|powertrains?\b|drive units?\b",
+    "a new EV platform | self-driving software",
+)
+
+_aspect(
+    "k:autonomy",
+    Aspect("technology", decisive=False, lean=0.0),
+    "robotaxi robotaxis robo autonomous self driverless",
+    r"robo-?taxis?\b|autonomous\b|self-driving\b|driverless\b",
+    "Pony AI robotaxis head to Uber's app | driverless rides",
+)
+_aspect(
+    "k:assembly",
+    Aspect("manufacturing", decisive=False, lean=KIND_LEAN.plain),
+    "assembly assemble assembles assembled assembling",
+    r"assembl(?:y|e|es|ed|ing)\b",
+    "runs the robotaxi assembly plant",
+)
+
+_VEHICLE_MAKERS = frozenset(["automaker", "ev_maker", "commercial_vehicle", "two_wheeler"])
+# Within one sentence, the first kind here that a decisive aspect names wins.
+PRECEDENCE: tuple[Kind, ...] = (
+    "charging",
+    "joint_venture",
+    "manufacturing",
+    "investment",
+    "supply",
+    "other",
+    "technology",
+)
+# What a deal between a company of this sector and another usually is, when nothing else says.
+SECTOR_KIND: dict[str, Kind] = {
+    "battery": "supply",
+    "battery_materials": "supply",
+    "charging": "charging",
+    "autonomy": "technology",
+    "semiconductor": "technology",
+}
+
+
+# Cues that name a counterparty and decide the kind as a decisive aspect would; the first
+# group means one side builds the other's cars, which in a headline beats even a joint venture.
+_DIRECTIONAL_CUES = frozenset(["builds cars of", "built by"])
+_DECISIVE_CUES: dict[str, Kind] = {
+    **dict.fromkeys(["builds cars of", "built by", "builds for", "at plant of"], "manufacturing"),
+    **dict.fromkeys(["invests in", "stake in", "share of", "shares to", "raises from"], "investment"),
+    **dict.fromkeys(["supplies", "supplies direct", "order from", "order of", "output of"], "supply"),
+}
+
+
+def decisive_kinds(sent: Sentence) -> list[Kind]:
+    """The kinds this sentence's decisive aspects and counterparty cues name, strongest first."""
+    headline = sent.role is Role.TITLE
+    aspects = [ASPECTS[n] for n in sent.hits if n in ASPECTS]
+    found = {a.kind for a in aspects if a.decisive and (headline or not a.headline_only)}
+    if "k:jv-hedged" in sent.hits and not _unhedged_jv(sent):
+        found.discard("joint_venture")
+    found |= {
+        _DECISIVE_CUES[link.cue.name] for link in sent.links if link.cue.name in _DECISIVE_CUES and link.target
+    }
+    directional = any(a.directional for a in aspects) or any(
+        link.cue.name in _DIRECTIONAL_CUES and link.target for link in sent.links
+    )
+    ranked = [k for k in PRECEDENCE if k in found]
+    return ["manufacturing", *ranked] if directional and headline else ranked
+
+
+def _unhedged_jv(sent: Sentence) -> bool:
+    hedged = {m.start() for m in sent.hits.get("k:jv-hedged", ())}
+    return any(not any(h < m.start() < h + 80 for h in hedged) for m in sent.hits.get("k:jv", ()))
+
+
+def decide(sents: Sequence[Sentence], *, ended: bool, sectors: Sequence[str]) -> Kind:
+    """The kind of the deal the headline and lede report; see the module docstring."""
+    if ended and any(_names_venture(s) for s in sents):
+        return "joint_venture"  # an exit from a venture ends that venture, however it is told
+    kind = _main(sents, sectors)
+    autonomy = any(s.has("k:autonomy") for s in sents)
+    if kind == "supply" and autonomy and not any(s in _VEHICLE_MAKERS for s in sectors):
+        return "technology"  # robotaxis on a ride-hailing app: the self-driving technology is the deal
+    building = any(s.has("k:make cars") or s.has("k:assembly") for s in sents)
+    if kind in ("other", "supply", "technology") and "contract_manufacturer" in sectors and building:
+        return "manufacturing"  # a contract manufacturer building or assembling for the other side
+    return kind
+
+
+def _main(sents: Sequence[Sentence], sectors: Sequence[str]) -> Kind:
+    for sent in sents:
+        kinds = decisive_kinds(sent)
+        if kinds:
+            return kinds[0]
+    by_sector = next((SECTOR_KIND[s] for s in sectors if s in SECTOR_KIND), None)
+    if by_sector is not None:
+        return by_sector  # no decisive words: who the partner is says what the deal is
+    leaning: dict[Kind, float] = {}
+    for sent in sents:
+        for name in sent.hits:
+            aspect = ASPECTS.get(name)
+            if aspect is not None:
+                leaning[aspect.kind] = leaning.get(aspect.kind, 0.0) + aspect.lean * ROLE_WEIGHT[sent.role]
+    if leaning and max(leaning.values()) > 0:
+        return max(PRECEDENCE, key=lambda k: leaning.get(k, 0.0))
+    return "other"
+
+
+def _names_venture(sent: Sentence) -> bool:
+    return any(name in sent.hits for name in ("k:jv", "k:venture")) and "k:jv-hedged" not in sent.hits
