@@ -1,0 +1,434 @@
+"""The partnership-network picture: who deals with whom around one company, drawn to PNG or SVG bytes.
+
+``network`` turns partnership links into a graph of the companies within one or two hops of a
+centre company; ``render`` draws that graph. Both are pure: same input, same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import matplotlib
+import networkx as nx
+from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Circle
+
+from bot.graph_layout import Box, along, edge_path, fit_ring, label_anchor, label_box, on_ring, ring_angles
+from bot.models import KINDS, SECTORS, STAGES
+
+Point = tuple[float, float]
+
+# Okabe-Ito colours: told apart with every common colour-vision deficiency.
+KIND_COLOURS: dict[str, str] = {
+    "manufacturing": "#D55E00",
+    "joint_venture": "#CC79A7",
+    "supply": "#E69F00",
+    "technology": "#0072B2",
+    "investment": "#009E73",
+    "charging": "#56B4E9",
+    "other": "#000000",
+}
+ENDED_COLOUR = "#A0A0A0"
+STAGE_LINES: dict[str, Any] = {"announced": "-", "talks": (0, (5, 3)), "ended": (0, (1, 2))}
+
+# One hue family per group of sectors, lighter shades for its smaller members: vehicle makers blue,
+# batteries green, chips and software purple, manufacturing and parts orange, energy yellow,
+# services and money red, the rest grey. Hues differ in lightness too, so they survive greyscale.
+SECTOR_COLOURS: dict[str, str] = {
+    "automaker": "#1F4E99",
+    "ev_maker": "#3C8DD9",
+    "commercial_vehicle": "#86BCEB",
+    "two_wheeler": "#C6E0F7",
+    "battery": "#117A65",
+    "battery_materials": "#73C6A8",
+    "semiconductor": "#5E3C99",
+    "autonomy": "#9A77CF",
+    "tech": "#D2C1EE",
+    "contract_manufacturer": "#B35806",
+    "supplier": "#F4A74B",
+    "charging": "#C9A400",
+    "energy": "#F2E27A",
+    "mobility": "#E58FA0",
+    "investor": "#8E2043",
+    "other": "#BBBBBB",
+}
+SECTOR_WORDS: dict[str, str] = {
+    "automaker": "Automaker",
+    "ev_maker": "EV maker",
+    "commercial_vehicle": "Commercial vehicles",
+    "two_wheeler": "Two-wheelers",
+    "battery": "Batteries",
+    "battery_materials": "Battery materials",
+    "semiconductor": "Semiconductors",
+    "autonomy": "Autonomous driving",
+    "tech": "Tech",
+    "contract_manufacturer": "Contract manufacturer",
+    "supplier": "Supplier",
+    "charging": "Charging",
+    "energy": "Energy",
+    "mobility": "Mobility",
+    "investor": "Investor",
+    "other": "Other",
+}
+KIND_WORDS: dict[str, str] = {
+    "manufacturing": "Manufacturing",
+    "joint_venture": "Joint venture",
+    "supply": "Supply",
+    "technology": "Technology",
+    "investment": "Investment",
+    "charging": "Charging",
+    "other": "Other deal",
+}
+STAGE_WORDS: dict[str, str] = {"announced": "Announced", "talks": "In talks", "ended": "Ended"}
+_STAGE_ORDER = {"talks": 0, "announced": 1, "ended": 2}  # later in a deal's life wins a same-year tie
+
+# Matplotlib keeps its settings in one process-wide dict and its font cache is shared, so renders
+# take turns.
+_RENDER_LOCK = threading.Lock()
+_DPI = 100
+_LEGEND_W = 250
+_TITLE_H = 72
+
+
+class EmptyGraphError(ValueError):
+    """The company has no partnerships to draw; callers say so in words instead of a blank picture."""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One partnership event between two companies; an event naming three companies is three links."""
+
+    a: str
+    b: str
+    kind: str
+    stage: str
+    year: int | None = None
+    sector_a: str = "other"
+    sector_b: str = "other"
+
+
+def network(links: Iterable[Link], *, center: str, depth: int = 1, limit: int = 60) -> nx.Graph[str]:
+    """The companies within ``depth`` hops of ``center`` and the deals between them.
+
+    Links between the same two companies become one edge: the newest decides its ``kind`` and
+    ``stage``, ``label`` spans their years ("2021–2024"). Nodes carry ``sector`` and ``hops``.
+    At most ``limit`` companies besides the centre are kept, nearest and most recent first;
+    ``graph.graph["omitted"]`` counts the rest. The graph is empty when ``center`` has no links.
+    """
+    if depth not in (1, 2):
+        raise ValueError(f"depth must be 1 or 2, not {depth}.")
+    full = _merged(links)
+    if center not in full:
+        graph: nx.Graph[str] = nx.Graph(center=center, depth=depth, omitted=0)
+        return graph
+    hops: dict[str, int] = nx.single_source_shortest_path_length(full, center, cutoff=depth)
+    keep = _nearest(full, hops, limit)
+    graph = nx.Graph(full.subgraph(keep))
+    graph.graph.update(center=center, depth=depth, omitted=len(hops) - len(keep))
+    nx.set_node_attributes(graph, {name: hops[name] for name in keep}, "hops")
+    return graph
+
+
+def _merged(links: Iterable[Link]) -> nx.Graph[str]:
+    """Every company and one edge per pair of companies that ever made a deal."""
+    pairs: dict[tuple[str, str], list[Link]] = defaultdict(list)
+    sectors: dict[str, Counter[str]] = defaultdict(Counter)
+    for link in links:
+        if not link.a or not link.b or link.a == link.b:
+            continue
+        pairs[(link.a, link.b) if link.a < link.b else (link.b, link.a)].append(link)
+        sectors[link.a][link.sector_a if link.sector_a in SECTOR_COLOURS else "other"] += 1
+        sectors[link.b][link.sector_b if link.sector_b in SECTOR_COLOURS else "other"] += 1
+    full: nx.Graph[str] = nx.Graph()
+    for name in sorted(sectors):
+        full.add_node(name, sector=_sector(sectors[name]))
+    for pair in sorted(pairs):
+        full.add_edge(*pair, **_edge(pairs[pair]))
+    return full
+
+
+def _sector(counts: Counter[str]) -> str:
+    """The sector most links give a company, "other" only when none says more."""
+    named = [(-n, SECTORS.index(s), s) for s, n in counts.items() if s != "other"]
+    return min(named)[2] if named else "other"
+
+
+def _edge(links: Sequence[Link]) -> dict[str, Any]:
+    newest = max(links, key=lambda x: (x.year or 0, _STAGE_ORDER.get(x.stage, 1), x.kind))
+    years = sorted({x.year for x in links if x.year is not None})
+    return {
+        "kind": newest.kind if newest.kind in KINDS else "other",
+        "stage": newest.stage if newest.stage in STAGES else "announced",
+        "years": tuple(years),
+        "newest": years[-1] if years else None,
+        "label": _span(years),
+        "links": len(links),
+    }
+
+
+def _span(years: Sequence[int]) -> str:
+    if not years:
+        return ""
+    return str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+
+
+def _nearest(full: nx.Graph[str], hops: dict[str, int], limit: int) -> list[str]:
+    """The centre and up to ``limit`` others: direct partners first, each ring by newest deal."""
+    center = next(name for name, h in hops.items() if h == 0)
+    first = sorted((n for n, h in hops.items() if h == 1), key=lambda n: _rank(full, n, {center}))
+    kept = set(first[:limit])
+    second = [n for n, h in hops.items() if h == 2 and any(p in kept for p in full[n])]
+    second.sort(key=lambda n: _rank(full, n, kept))
+    return [center, *first[:limit], *second[: max(0, limit - len(kept))]]
+
+
+def _rank(full: nx.Graph[str], name: str, anchors: set[str]) -> tuple[int, int, str]:
+    edges = [full.edges[name, a] for a in full[name] if a in anchors]
+    newest = max((e["newest"] or 0 for e in edges), default=0)
+    return (-newest, -sum(e["links"] for e in edges), name)
+
+
+def render(
+    graph: nx.Graph[str],
+    *,
+    center: str,
+    fmt: Literal["png", "svg"],
+    width_px: int = 1200,
+    height_px: int = 800,
+) -> bytes:
+    """The picture of ``graph`` around ``center`` as PNG or SVG bytes, ``width_px`` × ``height_px``.
+
+    Raises EmptyGraphError when there is no partnership to draw.
+    """
+    if graph.number_of_edges() == 0 or center not in graph:
+        raise EmptyGraphError(f"There are no partnerships of {center} to draw.")
+    if fmt not in ("png", "svg"):
+        raise ValueError(f'The picture format must be "png" or "svg", not {fmt!r}.')
+    if width_px < 600 or height_px < 400:
+        raise ValueError(f"A {width_px}×{height_px} picture is too small; use at least 600×400 pixels.")
+    # Text stays text in SVG (searchable, small); a fixed salt gives the same element ids every time.
+    with (
+        _RENDER_LOCK,
+        matplotlib.rc_context({"svg.hashsalt": "evradar", "svg.fonttype": "none", "font.family": "DejaVu Sans"}),
+    ):
+        fig = Figure(figsize=(width_px / _DPI, height_px / _DPI), dpi=_DPI, facecolor="white")
+        renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]  # unannotated upstream
+        _draw_network(fig, renderer, graph, center)
+        _draw_legend(fig, graph)
+        _draw_title(fig, graph, center)
+        out = io.BytesIO()
+        metadata = {"Software": None} if fmt == "png" else {"Date": None}
+        fig.savefig(out, format=fmt, dpi=_DPI, metadata=metadata)
+    return out.getvalue()
+
+
+def _pixel_axes(fig: Figure, left: float, bottom: float, width: float, height: float) -> Axes:
+    """Axes whose data units are the figure's pixels, origin at the axes' centre or lower left."""
+    w, h = fig.bbox.width, fig.bbox.height
+    ax = fig.add_axes((left / w, bottom / h, width / w, height / h))
+    ax.set_axis_off()
+    return ax
+
+
+def _draw_network(fig: Figure, renderer: RendererBase, graph: nx.Graph[str], center: str) -> None:
+    width, height = fig.bbox.width - _LEGEND_W, fig.bbox.height - _TITLE_H
+    ax = _pixel_axes(fig, 0, 0, width, height)
+    ax.set_xlim(-width / 2, width / 2)
+    ax.set_ylim(-height / 2, height / 2)
+    first, children = _rings(graph)
+    angles = ring_angles(first, children)
+    outer = [n for kids in children.values() for n in kids] or first
+    crowded = len(outer) > 24
+    dot = 7.0 if crowded else 9.0
+    font = FontProperties(family="DejaVu Sans", size=9.5 if len(outer) <= 12 else 8.5 if not crowded else 7.5)
+    names = {n: _short(n, 18 if crowded else 22) for n in angles}
+    sizes = {n: _text_size(renderer, names[n], font) for n in angles}
+    ring, radial = fit_ring([(angles[n], sizes[n]) for n in outer], width=width, height=height, dot=dot)
+    inner = set(first) if children else set()
+    rings = {n: (ring[0] * 0.55, ring[1] * 0.55) if n in inner else ring for n in angles}
+    pos = {n: on_ring(angles[n], rings[n]) for n in angles} | {center: (0.0, 0.0)}
+    taken = [Box(0.0, 0.0, 18.0, 18.0), *(Box(*pos[n], dot, dot) for n in angles)]
+    for name in angles:
+        anchor = label_anchor(angles[name], rings[name], dot)
+        box = label_box(angles[name], anchor, sizes[name], radial=radial and name not in inner)
+        _node_label(ax, names[name], box, font, boxed=name in inner)
+        taken.append(box)
+    title = ax.text(
+        0,
+        -25,
+        _short(center, 32),
+        fontsize=12,
+        fontweight="bold",
+        ha="center",
+        va="top",
+        zorder=5,
+        parse_math=False,
+        bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "none", "alpha": 0.9},
+    )
+    w, h = _text_size(renderer, title.get_text(), title.get_fontproperties())
+    taken.append(Box(0.0, -25 - h / 2, w / 2 + 4, h / 2 + 4))
+    _draw_edges(ax, renderer, graph, pos, center, ring[1], taken)
+    for name, (x, y) in pos.items():
+        sector = graph.nodes[name]["sector"]
+        r, line, edge = (17.0, 3.0, "#000000") if name == center else (dot, 0.8, "#333333")
+        ax.add_patch(Circle((x, y), r, fc=SECTOR_COLOURS[sector], ec=edge, lw=line, zorder=3))
+
+
+def _rings(graph: nx.Graph[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """Direct partners grouped by sector then name, and the outer companies each one brings.
+
+    An outer company belongs to the first direct partner it deals with.
+    """
+    first = sorted((n for n in graph if graph.nodes[n]["hops"] == 1), key=lambda n: _sector_key(graph, n))
+    children: dict[str, list[str]] = {n: [] for n in first}
+    for name in sorted((n for n in graph if graph.nodes[n]["hops"] == 2), key=lambda n: _sector_key(graph, n)):
+        children[next(p for p in first if graph.has_edge(name, p))].append(name)
+    return first, {p: kids for p, kids in children.items() if kids}
+
+
+def _sector_key(graph: nx.Graph[str], name: str) -> tuple[int, str]:
+    return SECTORS.index(graph.nodes[name]["sector"]), name.casefold()
+
+
+def _short(name: str, limit: int) -> str:
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+def _text_size(renderer: RendererBase, text: str, font: FontProperties) -> Point:
+    """The pixel size of one line of text (matplotlib adds its descent below the baseline)."""
+    w, h, _ = renderer.get_text_width_height_descent(text, font, ismath=False)
+    return w, h
+
+
+def _node_label(ax: Axes, text: str, box: Box, font: FontProperties, *, boxed: bool) -> None:
+    style: dict[str, Any] = {"fontproperties": font, "zorder": 4, "parse_math": False, "color": "#111111"}
+    if boxed:
+        style["bbox"] = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8}
+    degrees = math.degrees(box.angle)
+    if degrees > 90 or degrees < -90:
+        degrees -= 180 if degrees > 0 else -180
+    ax.text(box.cx, box.cy, text, rotation=degrees, rotation_mode="anchor", ha="center", va="center", **style)
+
+
+def _draw_edges(
+    ax: Axes,
+    renderer: RendererBase,
+    graph: nx.Graph[str],
+    pos: dict[str, Point],
+    center: str,
+    radius: float,
+    taken: list[Box],
+) -> None:
+    """Deals as lines, ended ones underneath; year labels where they do not cover another label.
+
+    The centre's own deals are labelled first, so a crowded picture drops the others' years.
+    """
+    font = FontProperties(family="DejaVu Sans", size=6.5 if graph.number_of_edges() > 24 else 7.5)
+    edges = sorted(graph.edges(data=True), key=lambda e: (center not in e[:2], e[0], e[1]))
+    for u, v, data in edges:
+        spoke = center in (u, v)
+        points = edge_path(
+            pos[center if spoke else u], pos[v if u == center else u if spoke else v], radius=radius
+        )
+        ended = data["stage"] == "ended"
+        ax.plot(
+            [x for x, _ in points],
+            [y for _, y in points],
+            zorder=1.5 if not ended else 1,
+            color=ENDED_COLOUR if ended else KIND_COLOURS[data["kind"]],
+            alpha=1.0 if spoke else 0.6,
+            linestyle=STAGE_LINES[data["stage"]],
+            linewidth=(1.3 if ended else 2.0) * (1.0 if spoke else 0.7),
+            dash_capstyle="round",
+        )
+        if data["label"]:
+            w, h = _text_size(renderer, data["label"], font)
+            for t in (0.62, 0.5, 0.74, 0.4, 0.85) if spoke else (0.5, 0.3, 0.7):
+                (x, y), direction = along(points, t)
+                box = Box(x, y, w / 2 + 1.5, h / 2 + 1, direction)
+                if not any(box.overlaps(b) for b in taken):
+                    taken.append(box)
+                    ax.text(
+                        x,
+                        y,
+                        data["label"],
+                        fontproperties=font,
+                        color="#333333",
+                        zorder=2,
+                        rotation=math.degrees(direction),
+                        rotation_mode="anchor",
+                        ha="center",
+                        va="center",
+                        bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.85},
+                    )
+                    break
+
+
+def _draw_legend(fig: Figure, graph: nx.Graph[str]) -> None:
+    height = fig.bbox.height - _TITLE_H
+    ax = _pixel_axes(fig, fig.bbox.width - _LEGEND_W, 0, _LEGEND_W, height)
+    ax.set_xlim(0, _LEGEND_W)
+    ax.set_ylim(0, height)
+    present = {graph.nodes[n]["sector"] for n in graph}
+    sectors = [s for s in SECTORS if s in present]
+    kinds = [k for k in KINDS if any(d["kind"] == k and d["stage"] != "ended" for *_, d in graph.edges(data=True))]
+    rows = len(sectors) + len(kinds) + len(STAGES) + 3 * 1.6
+    step = min(19.0, (height - 20) / rows)
+    y = height - 14
+    for title, entries in (("Company sector", sectors), ("Deal kind", kinds), ("Stage", list(STAGES))):
+        if not entries:
+            continue
+        ax.text(8, y, title, fontsize=10, fontweight="bold", va="center", color="#111111")
+        y -= step
+        for entry in entries:
+            if title == "Company sector":
+                ax.add_patch(Circle((22, y), 6, fc=SECTOR_COLOURS[entry], ec="#333333", lw=0.8))
+                word = SECTOR_WORDS[entry]
+            else:
+                stage = entry if title == "Stage" else "announced"
+                colour = KIND_COLOURS[entry] if title == "Deal kind" else "#333333"
+                ax.plot(
+                    [10, 34],
+                    [y, y],
+                    color=ENDED_COLOUR if entry == "ended" else colour,
+                    linestyle=STAGE_LINES[stage],
+                    linewidth=1.3 if entry == "ended" else 2.0,
+                )
+                word = KIND_WORDS[entry] if title == "Deal kind" else STAGE_WORDS[entry]
+            ax.text(42, y, word, fontsize=9, va="center", color="#111111")
+            y -= step
+        y -= step * 0.6
+
+
+def _draw_title(fig: Figure, graph: nx.Graph[str], center: str) -> None:
+    width, height = fig.bbox.width, fig.bbox.height
+    fig.text(
+        14 / width,
+        1 - 14 / height,
+        f"{center}: partnership network",
+        fontsize=16,
+        fontweight="bold",
+        va="top",
+        color="#111111",
+        parse_math=False,
+    )
+    hops = Counter(graph.nodes[n]["hops"] for n in graph)
+    years = sorted(y for *_, d in graph.edges(data=True) for y in d["years"])
+    parts = [f"{hops[1]} direct partner{'s' if hops[1] != 1 else ''}"]
+    if hops[2]:
+        parts.append(f"{hops[2]} of their partners")
+    if years:
+        parts.append(f"deals from {years[0]} to {years[-1]}" if years[0] != years[-1] else f"deals in {years[0]}")
+    if graph.graph.get("omitted"):
+        parts.append(f"{graph.graph['omitted']} more companies not shown")
+    fig.text(14 / width, 1 - 46 / height, " · ".join(parts), fontsize=10, va="top", color="#555555")
