@@ -23,7 +23,18 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Circle
 
-from bot.graph_layout import Box, along, edge_path, fit_ring, label_anchor, label_box, on_ring, ring_angles
+from bot.graph_layout import (
+    Box,
+    along,
+    beside,
+    edge_path,
+    fit_ring,
+    free_spot,
+    label_anchor,
+    label_box,
+    on_ring,
+    ring_angles,
+)
 from bot.models import KINDS, SECTORS, STAGES
 
 Point = tuple[float, float]
@@ -247,23 +258,39 @@ def _draw_network(fig: Figure, renderer: RendererBase, graph: nx.Graph[str], cen
     ax.set_ylim(-height / 2, height / 2)
     first, children = _rings(graph)
     angles = ring_angles(first, children)
-    outer = [n for kids in children.values() for n in kids] or first
+    inner = set(first) if children else set()
+    outer = [n for n in angles if n not in inner]
     crowded = len(outer) > 24
     dot = 7.0 if crowded else 9.0
     font = FontProperties(family="DejaVu Sans", size=9.5 if len(outer) <= 12 else 8.5 if not crowded else 7.5)
-    names = {n: _short(n, 18 if crowded else 22) for n in angles}
+    names = {n: _short(n, 16 if n in inner else 18 if crowded else 22) for n in angles}
     sizes = {n: _text_size(renderer, names[n], font) for n in angles}
     ring, radial = fit_ring([(angles[n], sizes[n]) for n in outer], width=width, height=height, dot=dot)
-    inner = set(first) if children else set()
     rings = {n: (ring[0] * 0.55, ring[1] * 0.55) if n in inner else ring for n in angles}
     pos = {n: on_ring(angles[n], rings[n]) for n in angles} | {center: (0.0, 0.0)}
-    taken = [Box(0.0, 0.0, 18.0, 18.0), *(Box(*pos[n], dot, dot) for n in angles)]
-    for name in angles:
-        anchor = label_anchor(angles[name], rings[name], dot)
-        box = label_box(angles[name], anchor, sizes[name], radial=radial and name not in inner)
+    taken = [_center_label(ax, renderer, center), Box(0.0, 0.0, 18.0, 18.0)]
+    taken += [Box(*pos[n], dot, dot) for n in angles]
+    for name in outer + [n for n in angles if n in inner]:  # the outer ring's labels cannot move
+        box = label_box(
+            angles[name],
+            label_anchor(angles[name], rings[name], dot),
+            sizes[name],
+            radial=radial and name not in inner,
+        )
+        if name in inner:
+            box = free_spot([box, *beside(pos[name], sizes[name], dot)], taken)
         _node_label(ax, names[name], box, font, boxed=name in inner)
         taken.append(box)
-    title = ax.text(
+    _draw_edges(ax, renderer, graph, pos, center, ring[1], taken)
+    for name, (x, y) in pos.items():
+        sector = graph.nodes[name]["sector"]
+        r, line, edge = (17.0, 3.0, "#000000") if name == center else (dot, 0.8, "#333333")
+        ax.add_patch(Circle((x, y), r, fc=SECTOR_COLOURS[sector], ec=edge, lw=line, zorder=3))
+
+
+def _center_label(ax: Axes, renderer: RendererBase, center: str) -> Box:
+    """The centre company's name in bold under its dot; returns the room it takes."""
+    text = ax.text(
         0,
         -25,
         _short(center, 32),
@@ -275,13 +302,8 @@ def _draw_network(fig: Figure, renderer: RendererBase, graph: nx.Graph[str], cen
         parse_math=False,
         bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "none", "alpha": 0.9},
     )
-    w, h = _text_size(renderer, title.get_text(), title.get_fontproperties())
-    taken.append(Box(0.0, -25 - h / 2, w / 2 + 4, h / 2 + 4))
-    _draw_edges(ax, renderer, graph, pos, center, ring[1], taken)
-    for name, (x, y) in pos.items():
-        sector = graph.nodes[name]["sector"]
-        r, line, edge = (17.0, 3.0, "#000000") if name == center else (dot, 0.8, "#333333")
-        ax.add_patch(Circle((x, y), r, fc=SECTOR_COLOURS[sector], ec=edge, lw=line, zorder=3))
+    w, h = _text_size(renderer, text.get_text(), text.get_fontproperties())
+    return Box(0.0, -25 - h / 2, w / 2 + 4, h / 2 + 4)
 
 
 def _rings(graph: nx.Graph[str]) -> tuple[list[str], dict[str, list[str]]]:

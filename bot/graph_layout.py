@@ -87,6 +87,21 @@ def label_box(angle: float, anchor: Point, size: Point, *, radial: bool) -> Box:
     return Box(x + dx, y + dy, w / 2, h / 2)
 
 
+def beside(point: Point, size: Point, dot: float) -> list[Box]:
+    """Label places around a dot, sides first, for when its usual place is taken."""
+    (x, y), (w, h) = point, size
+    gap = dot + NODE_GAP
+    return [
+        Box(x + sx * (gap + w / 2) if sy == 0 else x + sx * w / 2, y + sy * (gap + h / 2), w / 2, h / 2)
+        for sx, sy in ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1))
+    ]
+
+
+def free_spot(candidates: Sequence[Box], taken: Sequence[Box]) -> Box:
+    """The first candidate that covers the fewest boxes already taken."""
+    return min(candidates, key=lambda c: sum(c.overlaps(t) for t in taken))
+
+
 def fit_ring(
     labels: Sequence[tuple[float, Point]], *, width: float, height: float, dot: float
 ) -> tuple[Point, bool]:
