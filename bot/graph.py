@@ -133,8 +133,9 @@ def network(links: Iterable[Link], *, center: str, depth: int = 1, limit: int = 
 
     Links between the same two companies become one edge: the newest decides its ``kind`` and
     ``stage``, ``label`` spans their years ("2021–2024"). Nodes carry ``sector`` and ``hops``.
-    At most ``limit`` companies besides the centre are kept, nearest and most recent first;
-    ``graph.graph["omitted"]`` counts the rest. The graph is empty when ``center`` has no links.
+    Deals between two companies two hops away are left out. At most ``limit`` companies besides
+    the centre are kept, nearest and most recent first; ``graph.graph["omitted"]`` counts the rest.
+    The graph is empty when ``center`` has no links.
     """
     if depth not in (1, 2):
         raise ValueError(f"depth must be 1 or 2, not {depth}.")
@@ -147,6 +148,8 @@ def network(links: Iterable[Link], *, center: str, depth: int = 1, limit: int = 
     graph = nx.Graph(full.subgraph(keep))
     graph.graph.update(center=center, depth=depth, omitted=len(hops) - len(keep))
     nx.set_node_attributes(graph, {name: hops[name] for name in keep}, "hops")
+    # Deals among the partners' partners say nothing about the centre and would cross the picture.
+    graph.remove_edges_from([(u, v) for u, v in full.subgraph(keep).edges if hops[u] == hops[v] == 2])
     return graph
 
 
@@ -262,9 +265,13 @@ def _draw_network(fig: Figure, renderer: RendererBase, graph: nx.Graph[str], cen
     outer = [n for n in angles if n not in inner]
     crowded = len(outer) > 24
     dot = 7.0 if crowded else 9.0
-    font = FontProperties(family="DejaVu Sans", size=9.5 if len(outer) <= 12 else 8.5 if not crowded else 7.5)
+    fonts = {
+        ring: FontProperties(family="DejaVu Sans", size=9.5 if n <= 12 else 8.5 if n <= 24 else 7.5)
+        for ring, n in ((1, len(inner)), (2, len(outer)))
+    }
+    font = {n: fonts[1] if n in inner else fonts[2] for n in angles}
     names = {n: _short(n, 16 if n in inner else 18 if crowded else 22) for n in angles}
-    sizes = {n: _text_size(renderer, names[n], font) for n in angles}
+    sizes = {n: _text_size(renderer, names[n], font[n]) for n in angles}
     ring, radial = fit_ring([(angles[n], sizes[n]) for n in outer], width=width, height=height, dot=dot)
     rings = {n: (ring[0] * 0.55, ring[1] * 0.55) if n in inner else ring for n in angles}
     pos = {n: on_ring(angles[n], rings[n]) for n in angles} | {center: (0.0, 0.0)}
@@ -279,7 +286,7 @@ def _draw_network(fig: Figure, renderer: RendererBase, graph: nx.Graph[str], cen
         )
         if name in inner:
             box = free_spot([box, *beside(pos[name], sizes[name], dot)], taken)
-        _node_label(ax, names[name], box, font, boxed=name in inner)
+        _node_label(ax, names[name], box, font[name], boxed=name in inner)
         taken.append(box)
     _draw_edges(ax, renderer, graph, pos, center, ring[1], taken)
     for name, (x, y) in pos.items():
@@ -357,6 +364,8 @@ def _draw_edges(
     """
     font = FontProperties(family="DejaVu Sans", size=6.5 if graph.number_of_edges() > 24 else 7.5)
     edges = sorted(graph.edges(data=True), key=lambda e: (center not in e[:2], e[0], e[1]))
+    others = len(edges) - graph.degree(center)
+    faint, thin = (0.6, 0.7) if others <= 40 else (0.35, 0.55)  # the centre's own deals stand out
     for u, v, data in edges:
         spoke = center in (u, v)
         points = edge_path(
@@ -368,12 +377,12 @@ def _draw_edges(
             [y for _, y in points],
             zorder=1.5 if not ended else 1,
             color=ENDED_COLOUR if ended else KIND_COLOURS[data["kind"]],
-            alpha=1.0 if spoke else 0.6,
+            alpha=1.0 if spoke else faint,
             linestyle=STAGE_LINES[data["stage"]],
-            linewidth=(1.3 if ended else 2.0) * (1.0 if spoke else 0.7),
+            linewidth=(1.3 if ended else 2.0) * (1.0 if spoke else thin),
             dash_capstyle="round",
         )
-        if data["label"]:
+        if data["label"] and (spoke or others <= 40):
             w, h = _text_size(renderer, data["label"], font)
             for t in (0.62, 0.5, 0.74, 0.4, 0.85) if spoke else (0.5, 0.3, 0.7):
                 (x, y), direction = along(points, t)
