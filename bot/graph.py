@@ -264,7 +264,7 @@ def _draw_network(fig: Figure, renderer: RendererBase, graph: nx.Graph[str], cen
     inner = set(first) if children else set()
     outer = [n for n in angles if n not in inner]
     crowded = len(outer) > 24
-    dot = 7.0 if crowded else 9.0
+    dot = 7.0 if crowded else 9.0 if len(outer) > 12 else 10.0
     fonts = {
         ring: FontProperties(family="DejaVu Sans", size=9.5 if n <= 12 else 8.5 if n <= 24 else 7.5)
         for ring, n in ((1, len(inner)), (2, len(outer)))
