@@ -23,8 +23,10 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Circle
 
+from bot import graph_style as look
 from bot.graph_layout import (
     Box,
+    Point,
     along,
     beside,
     edge_path,
@@ -37,70 +39,6 @@ from bot.graph_layout import (
 )
 from bot.models import KINDS, SECTORS, STAGES
 
-Point = tuple[float, float]
-
-# Okabe-Ito colours: told apart with every common colour-vision deficiency.
-KIND_COLOURS: dict[str, str] = {
-    "manufacturing": "#D55E00",
-    "joint_venture": "#CC79A7",
-    "supply": "#E69F00",
-    "technology": "#0072B2",
-    "investment": "#009E73",
-    "charging": "#56B4E9",
-    "other": "#000000",
-}
-ENDED_COLOUR = "#A0A0A0"
-STAGE_LINES: dict[str, Any] = {"announced": "-", "talks": (0, (5, 3)), "ended": (0, (1, 2))}
-
-# One hue family per group of sectors, lighter shades for its smaller members: vehicle makers blue,
-# batteries green, chips and software purple, manufacturing and parts orange, energy yellow,
-# services and money red, the rest grey. Hues differ in lightness too, so they survive greyscale.
-SECTOR_COLOURS: dict[str, str] = {
-    "automaker": "#1F4E99",
-    "ev_maker": "#3C8DD9",
-    "commercial_vehicle": "#86BCEB",
-    "two_wheeler": "#C6E0F7",
-    "battery": "#117A65",
-    "battery_materials": "#73C6A8",
-    "semiconductor": "#5E3C99",
-    "autonomy": "#9A77CF",
-    "tech": "#D2C1EE",
-    "contract_manufacturer": "#B35806",
-    "supplier": "#F4A74B",
-    "charging": "#C9A400",
-    "energy": "#F2E27A",
-    "mobility": "#E58FA0",
-    "investor": "#8E2043",
-    "other": "#BBBBBB",
-}
-SECTOR_WORDS: dict[str, str] = {
-    "automaker": "Automaker",
-    "ev_maker": "EV maker",
-    "commercial_vehicle": "Commercial vehicles",
-    "two_wheeler": "Two-wheelers",
-    "battery": "Batteries",
-    "battery_materials": "Battery materials",
-    "semiconductor": "Semiconductors",
-    "autonomy": "Autonomous driving",
-    "tech": "Tech",
-    "contract_manufacturer": "Contract manufacturer",
-    "supplier": "Supplier",
-    "charging": "Charging",
-    "energy": "Energy",
-    "mobility": "Mobility",
-    "investor": "Investor",
-    "other": "Other",
-}
-KIND_WORDS: dict[str, str] = {
-    "manufacturing": "Manufacturing",
-    "joint_venture": "Joint venture",
-    "supply": "Supply",
-    "technology": "Technology",
-    "investment": "Investment",
-    "charging": "Charging",
-    "other": "Other deal",
-}
-STAGE_WORDS: dict[str, str] = {"announced": "Announced", "talks": "In talks", "ended": "Ended"}
 _STAGE_ORDER = {"talks": 0, "announced": 1, "ended": 2}  # later in a deal's life wins a same-year tie
 
 # Matplotlib keeps its settings in one process-wide dict and its font cache is shared, so renders
@@ -161,8 +99,8 @@ def _merged(links: Iterable[Link]) -> nx.Graph[str]:
         if not link.a or not link.b or link.a == link.b:
             continue
         pairs[(link.a, link.b) if link.a < link.b else (link.b, link.a)].append(link)
-        sectors[link.a][link.sector_a if link.sector_a in SECTOR_COLOURS else "other"] += 1
-        sectors[link.b][link.sector_b if link.sector_b in SECTOR_COLOURS else "other"] += 1
+        sectors[link.a][link.sector_a if link.sector_a in SECTORS else "other"] += 1
+        sectors[link.b][link.sector_b if link.sector_b in SECTORS else "other"] += 1
     full: nx.Graph[str] = nx.Graph()
     for name in sorted(sectors):
         full.add_node(name, sector=_sector(sectors[name]))
@@ -263,20 +201,21 @@ def _draw_network(fig: Figure, renderer: RendererBase, graph: nx.Graph[str], cen
     angles = ring_angles(first, children)
     inner = set(first) if children else set()
     outer = [n for n in angles if n not in inner]
-    crowded = len(outer) > 24
-    dot = 7.0 if crowded else 9.0 if len(outer) > 12 else 10.0
+    dot = 7.0 if len(outer) > 24 else 9.0 if len(outer) > 12 else 10.0
     fonts = {
-        ring: FontProperties(family="DejaVu Sans", size=9.5 if n <= 12 else 8.5 if n <= 24 else 7.5)
-        for ring, n in ((1, len(inner)), (2, len(outer)))
+        ring: _font(9.5 if n <= 12 else 8.5 if n <= 24 else 7.5) for ring, n in ((1, len(inner)), (2, len(outer)))
     }
     font = {n: fonts[1] if n in inner else fonts[2] for n in angles}
-    names = {n: _short(n, 16 if n in inner else 18 if crowded else 22) for n in angles}
+    names = {n: _short(n, 16 if n in inner else 18 if len(outer) > 24 else 22) for n in angles}
     sizes = {n: _text_size(renderer, names[n], font[n]) for n in angles}
     ring, radial = fit_ring([(angles[n], sizes[n]) for n in outer], width=width, height=height, dot=dot)
     rings = {n: (ring[0] * 0.55, ring[1] * 0.55) if n in inner else ring for n in angles}
     pos = {n: on_ring(angles[n], rings[n]) for n in angles} | {center: (0.0, 0.0)}
-    taken = [_center_label(ax, renderer, center), Box(0.0, 0.0, 18.0, 18.0)]
-    taken += [Box(*pos[n], dot, dot) for n in angles]
+    taken = [
+        _center_label(ax, renderer, center),
+        Box(0.0, 0.0, 18.0, 18.0),
+        *(Box(*pos[n], dot, dot) for n in angles),
+    ]
     for name in outer + [n for n in angles if n in inner]:  # the outer ring's labels cannot move
         box = label_box(
             angles[name],
@@ -286,31 +225,23 @@ def _draw_network(fig: Figure, renderer: RendererBase, graph: nx.Graph[str], cen
         )
         if name in inner:
             box = free_spot([box, *beside(pos[name], sizes[name], dot)], taken)
-        _node_label(ax, names[name], box, font[name], boxed=name in inner)
+        _text(ax, box, names[name], fontproperties=font[name], zorder=4, color="#111111", boxed=name in inner)
         taken.append(box)
     _draw_edges(ax, renderer, graph, pos, center, ring[1], taken)
     for name, (x, y) in pos.items():
-        sector = graph.nodes[name]["sector"]
         r, line, edge = (17.0, 3.0, "#000000") if name == center else (dot, 0.8, "#333333")
-        ax.add_patch(Circle((x, y), r, fc=SECTOR_COLOURS[sector], ec=edge, lw=line, zorder=3))
+        ax.add_patch(
+            Circle((x, y), r, fc=look.SECTOR_COLOURS[graph.nodes[name]["sector"]], ec=edge, lw=line, zorder=3)
+        )
 
 
 def _center_label(ax: Axes, renderer: RendererBase, center: str) -> Box:
     """The centre company's name in bold under its dot; returns the room it takes."""
-    text = ax.text(
-        0,
-        -25,
-        _short(center, 32),
-        fontsize=12,
-        fontweight="bold",
-        ha="center",
-        va="top",
-        zorder=5,
-        parse_math=False,
-        bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "none", "alpha": 0.9},
-    )
-    w, h = _text_size(renderer, text.get_text(), text.get_fontproperties())
-    return Box(0.0, -25 - h / 2, w / 2 + 4, h / 2 + 4)
+    name, font = _short(center, 32), _font(12, weight="bold")
+    w, h = _text_size(renderer, name, font)
+    box = Box(0.0, -25 - h / 2, w / 2 + 4, h / 2 + 4)
+    _text(ax, box, name, fontproperties=font, zorder=5, color="#000000", boxed=True)
+    return box
 
 
 def _rings(graph: nx.Graph[str]) -> tuple[list[str], dict[str, list[str]]]:
@@ -339,14 +270,28 @@ def _text_size(renderer: RendererBase, text: str, font: FontProperties) -> Point
     return w, h
 
 
-def _node_label(ax: Axes, text: str, box: Box, font: FontProperties, *, boxed: bool) -> None:
-    style: dict[str, Any] = {"fontproperties": font, "zorder": 4, "parse_math": False, "color": "#111111"}
-    if boxed:
-        style["bbox"] = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8}
+def _font(size: float, weight: str = "normal") -> FontProperties:
+    return FontProperties(family="DejaVu Sans", size=size, weight=weight)
+
+
+def _text(ax: Axes, box: Box, text: str, *, boxed: bool, **style: Any) -> None:
+    """``text`` centred in ``box`` and turned with it, never upside down; ``boxed`` puts white behind it."""
     degrees = math.degrees(box.angle)
     if degrees > 90 or degrees < -90:
         degrees -= 180 if degrees > 0 else -180
-    ax.text(box.cx, box.cy, text, rotation=degrees, rotation_mode="anchor", ha="center", va="center", **style)
+    if boxed:
+        style["bbox"] = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85}
+    ax.text(
+        box.cx,
+        box.cy,
+        text,
+        rotation=degrees,
+        rotation_mode="anchor",
+        ha="center",
+        va="center",
+        parse_math=False,
+        **style,
+    )
 
 
 def _draw_edges(
@@ -360,85 +305,73 @@ def _draw_edges(
 ) -> None:
     """Deals as lines, ended ones underneath; year labels where they do not cover another label.
 
-    The centre's own deals are labelled first, so a crowded picture drops the others' years.
+    The centre's own deals come first and stand out; in a crowded picture the others are fainter
+    and go without years.
     """
-    font = FontProperties(family="DejaVu Sans", size=6.5 if graph.number_of_edges() > 24 else 7.5)
+    font = _font(6.5 if graph.number_of_edges() > 24 else 7.5)
     edges = sorted(graph.edges(data=True), key=lambda e: (center not in e[:2], e[0], e[1]))
     others = len(edges) - graph.degree(center)
-    faint, thin = (0.6, 0.7) if others <= 40 else (0.35, 0.55)  # the centre's own deals stand out
+    faint, thin = (0.6, 0.7) if others <= 40 else (0.35, 0.55)
     for u, v, data in edges:
         spoke = center in (u, v)
-        points = edge_path(
-            pos[center if spoke else u], pos[v if u == center else u if spoke else v], radius=radius
-        )
+        a, b = (center, v if u == center else u) if spoke else (u, v)
+        points = edge_path(pos[a], pos[b], radius=radius)
         ended = data["stage"] == "ended"
         ax.plot(
             [x for x, _ in points],
             [y for _, y in points],
-            zorder=1.5 if not ended else 1,
-            color=ENDED_COLOUR if ended else KIND_COLOURS[data["kind"]],
+            zorder=1 if ended else 1.5,
+            color=look.ENDED_COLOUR if ended else look.KIND_COLOURS[data["kind"]],
             alpha=1.0 if spoke else faint,
-            linestyle=STAGE_LINES[data["stage"]],
+            linestyle=look.STAGE_LINES[data["stage"]],
             linewidth=(1.3 if ended else 2.0) * (1.0 if spoke else thin),
             dash_capstyle="round",
         )
         if data["label"] and (spoke or others <= 40):
             w, h = _text_size(renderer, data["label"], font)
-            for t in (0.62, 0.5, 0.74, 0.4, 0.85) if spoke else (0.5, 0.3, 0.7):
-                (x, y), direction = along(points, t)
-                box = Box(x, y, w / 2 + 1.5, h / 2 + 1, direction)
-                if not any(box.overlaps(b) for b in taken):
-                    taken.append(box)
-                    ax.text(
-                        x,
-                        y,
-                        data["label"],
-                        fontproperties=font,
-                        color="#333333",
-                        zorder=2,
-                        rotation=math.degrees(direction),
-                        rotation_mode="anchor",
-                        ha="center",
-                        va="center",
-                        bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.85},
-                    )
-                    break
+            tries = (0.62, 0.5, 0.74, 0.4, 0.85) if spoke else (0.5, 0.3, 0.7)
+            spots = [Box(*at, w / 2 + 1.5, h / 2 + 1, angle) for at, angle in (along(points, t) for t in tries)]
+            box = next((s for s in spots if not any(s.overlaps(t) for t in taken)), None)
+            if box:
+                taken.append(box)
+                _text(ax, box, data["label"], fontproperties=font, color="#333333", zorder=2, boxed=True)
 
 
 def _draw_legend(fig: Figure, graph: nx.Graph[str]) -> None:
+    """Sectors present, deal kinds drawn in colour (ended deals are grey) and the three stages."""
     height = fig.bbox.height - _TITLE_H
     ax = _pixel_axes(fig, fig.bbox.width - _LEGEND_W, 0, _LEGEND_W, height)
     ax.set_xlim(0, _LEGEND_W)
     ax.set_ylim(0, height)
     present = {graph.nodes[n]["sector"] for n in graph}
-    sectors = [s for s in SECTORS if s in present]
-    kinds = [k for k in KINDS if any(d["kind"] == k and d["stage"] != "ended" for *_, d in graph.edges(data=True))]
-    rows = len(sectors) + len(kinds) + len(STAGES) + 3 * 1.6
-    step = min(19.0, (height - 20) / rows)
+    drawn = {d["kind"] for *_, d in graph.edges(data=True) if d["stage"] != "ended"}
+    sections: list[tuple[str, list[tuple[str, str, str | None]]]] = [
+        (
+            "Company sector",
+            [(look.SECTOR_WORDS[s], look.SECTOR_COLOURS[s], None) for s in SECTORS if s in present],
+        ),
+        ("Deal kind", [(look.KIND_WORDS[k], look.KIND_COLOURS[k], "announced") for k in KINDS if k in drawn]),
+        ("Stage", [(look.STAGE_WORDS[s], look.ENDED_COLOUR if s == "ended" else "#333333", s) for s in STAGES]),
+    ]
+    step = min(19.0, (height - 20) / (sum(len(rows) for _, rows in sections) + 5))
     y = height - 14
-    for title, entries in (("Company sector", sectors), ("Deal kind", kinds), ("Stage", list(STAGES))):
-        if not entries:
-            continue
-        ax.text(8, y, title, fontsize=10, fontweight="bold", va="center", color="#111111")
-        y -= step
-        for entry in entries:
-            if title == "Company sector":
-                ax.add_patch(Circle((22, y), 6, fc=SECTOR_COLOURS[entry], ec="#333333", lw=0.8))
-                word = SECTOR_WORDS[entry]
+    for title, rows in sections:
+        if rows:
+            ax.text(8, y, title, fontsize=10, fontweight="bold", va="center", color="#111111")
+        for word, colour, stage in rows:
+            y -= step
+            if stage is None:
+                ax.add_patch(Circle((22, y), 6, fc=colour, ec="#333333", lw=0.8))
             else:
-                stage = entry if title == "Stage" else "announced"
-                colour = KIND_COLOURS[entry] if title == "Deal kind" else "#333333"
                 ax.plot(
                     [10, 34],
                     [y, y],
-                    color=ENDED_COLOUR if entry == "ended" else colour,
-                    linestyle=STAGE_LINES[stage],
-                    linewidth=1.3 if entry == "ended" else 2.0,
+                    color=colour,
+                    linestyle=look.STAGE_LINES[stage],
+                    linewidth=1.3 if stage == "ended" else 2.0,
                 )
-                word = KIND_WORDS[entry] if title == "Deal kind" else STAGE_WORDS[entry]
             ax.text(42, y, word, fontsize=9, va="center", color="#111111")
-            y -= step
-        y -= step * 0.6
+        y -= step * 1.6 if rows else 0
 
 
 def _draw_title(fig: Figure, graph: nx.Graph[str], center: str) -> None:
