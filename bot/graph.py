@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import matplotlib
+import matplotlib.style
 import networkx as nx
 from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
@@ -168,11 +168,10 @@ def render(
         raise ValueError(f'The picture format must be "png" or "svg", not {fmt!r}.')
     if width_px < 600 or height_px < 400:
         raise ValueError(f"A {width_px}×{height_px} picture is too small; use at least 600×400 pixels.")
-    # Text stays text in SVG (searchable, small); a fixed salt gives the same element ids every time.
-    with (
-        _RENDER_LOCK,
-        matplotlib.rc_context({"svg.hashsalt": "evradar", "svg.fonttype": "none", "font.family": "DejaVu Sans"}),
-    ):
+    # Matplotlib's defaults, not whatever matplotlibrc the host has; text stays text in SVG (searchable,
+    # small) and a fixed salt gives the same element ids every time.
+    look_rc = {"svg.hashsalt": "evradar", "svg.fonttype": "none", "font.family": "DejaVu Sans"}
+    with _RENDER_LOCK, matplotlib.style.context(["default", look_rc]):
         fig = Figure(figsize=(width_px / _DPI, height_px / _DPI), dpi=_DPI, facecolor="white")
         renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]  # unannotated upstream
         _draw_network(fig, renderer, graph, center)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import struct
+from concurrent.futures import ThreadPoolExecutor
 
+import matplotlib
 import networkx as nx
 import pytest
 
@@ -170,3 +172,14 @@ def test_wrong_depth_or_format_is_refused(xiaomi: nx.Graph[str]) -> None:
         network(XIAOMI, center="Xiaomi", depth=3)
     with pytest.raises(ValueError, match="png"):
         render(xiaomi, center="Xiaomi", fmt="gif")  # type: ignore[arg-type]
+
+
+def test_renders_in_threads_agree(xiaomi: nx.Graph[str], xiaomi_svg: str) -> None:
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        pictures = list(pool.map(lambda _: render(xiaomi, center="Xiaomi", fmt="svg").decode(), range(3)))
+    assert pictures == [xiaomi_svg] * 3
+
+
+def test_the_hosts_matplotlib_settings_do_not_change_the_picture(xiaomi: nx.Graph[str], xiaomi_svg: str) -> None:
+    with matplotlib.rc_context({"font.style": "italic", "font.weight": "bold", "svg.hashsalt": None}):
+        assert render(xiaomi, center="Xiaomi", fmt="svg").decode() == xiaomi_svg
