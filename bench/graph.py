@@ -94,7 +94,8 @@ def main() -> None:
             took, picture = best(args.rounds, lambda f=fmt, g=graph: render(g, center=HUB, fmt=f))
             print(f"depth {depth} render {fmt}           {took:6.3f} s   ({len(picture) / 1024:.0f} KB)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory                  {peak:6.0f} MB   ({rss_before:.0f} MB before drawing, events built)")
+    before = f"{rss_before:.0f} MB before drawing: libraries loaded, events built"
+    print(f"peak memory                  {peak:6.0f} MB   ({before})")
 
 
 if __name__ == "__main__":
