@@ -129,9 +129,7 @@ def _edge(links: Sequence[Link]) -> dict[str, Any]:
 
 
 def _span(years: Sequence[int]) -> str:
-    if not years:
-        return ""
-    return str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+    return "" if not years else str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
 
 
 def _nearest(full: nx.Graph[str], hops: dict[str, int], limit: int) -> list[str]:
@@ -158,11 +156,11 @@ def render(
     width_px: int = 1200,
     height_px: int = 800,
 ) -> bytes:
-    """The picture of ``graph`` around ``center`` as PNG or SVG bytes, ``width_px`` × ``height_px``.
+    """The picture of ``graph`` (as ``network`` returns it) as PNG or SVG bytes, ``width_px`` × ``height_px``.
 
-    Raises EmptyGraphError when there is no partnership to draw.
+    Raises EmptyGraphError when ``center`` has no partnership to draw.
     """
-    if graph.number_of_edges() == 0 or center not in graph:
+    if center not in graph or graph.degree(center) == 0:
         raise EmptyGraphError(f"There are no partnerships of {center} to draw.")
     if fmt not in ("png", "svg"):
         raise ValueError(f'The picture format must be "png" or "svg", not {fmt!r}.')
@@ -205,9 +203,13 @@ def _draw_network(fig: Figure, renderer: RendererBase, graph: nx.Graph[str], cen
         ring: _font(9.5 if n <= 12 else 8.5 if n <= 24 else 7.5) for ring, n in ((1, len(inner)), (2, len(outer)))
     }
     font = {n: fonts[1] if n in inner else fonts[2] for n in angles}
-    names = {n: _short(n, 16 if n in inner else 18 if len(outer) > 24 else 22) for n in angles}
-    sizes = {n: _text_size(renderer, names[n], font[n]) for n in angles}
-    ring, radial = fit_ring([(angles[n], sizes[n]) for n in outer], width=width, height=height, dot=dot)
+    longest = 18 if len(outer) > 24 else 22
+    for cut in (longest, 14, 10):  # a small picture gets shorter names rather than a tiny ring
+        names = {n: _short(n, min(cut, 16) if n in inner else cut) for n in angles}
+        sizes = {n: _text_size(renderer, names[n], font[n]) for n in angles}
+        ring, radial = fit_ring([(angles[n], sizes[n]) for n in outer], width=width, height=height, dot=dot)
+        if ring[1] >= min(120.0, height / 3):
+            break
     rings = {n: (ring[0] * 0.55, ring[1] * 0.55) if n in inner else ring for n in angles}
     pos = {n: on_ring(angles[n], rings[n]) for n in angles} | {center: (0.0, 0.0)}
     taken = [
