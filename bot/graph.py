@@ -166,10 +166,8 @@ def render(
         raise ValueError(f'The picture format must be "png" or "svg", not {fmt!r}.')
     if width_px < 600 or height_px < 400:
         raise ValueError(f"A {width_px}×{height_px} picture is too small; use at least 600×400 pixels.")
-    # Matplotlib's defaults, not whatever matplotlibrc the host has; text stays text in SVG (searchable,
-    # small) and a fixed salt gives the same element ids every time.
-    look_rc = {"svg.hashsalt": "evradar", "svg.fonttype": "none", "font.family": "DejaVu Sans"}
-    with _RENDER_LOCK, matplotlib.style.context(["default", look_rc]):
+    # Matplotlib's defaults, not whatever matplotlibrc the host has.
+    with _RENDER_LOCK, matplotlib.style.context(["default", look.MATPLOTLIB]):
         fig = Figure(figsize=(width_px / _DPI, height_px / _DPI), dpi=_DPI, facecolor="white")
         renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]  # unannotated upstream
         _draw_network(fig, renderer, graph, center)
@@ -272,7 +270,7 @@ def _text_size(renderer: RendererBase, text: str, font: FontProperties) -> Point
 
 
 def _font(size: float, weight: str = "normal") -> FontProperties:
-    return FontProperties(family="DejaVu Sans", size=size, weight=weight)
+    return FontProperties(family="sans-serif", size=size, weight=weight)
 
 
 def _text(ax: Axes, box: Box, text: str, *, boxed: bool, **style: Any) -> None:

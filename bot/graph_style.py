@@ -66,3 +66,12 @@ KIND_WORDS: dict[str, str] = {
     "other": "Other deal",
 }
 STAGE_WORDS: dict[str, str] = {"announced": "Announced", "talks": "In talks", "ended": "Ended"}
+
+# Settings over matplotlib's defaults: text stays text in SVG (searchable, small), a fixed salt gives the
+# same element ids every time, and DejaVu Sans (shipped with matplotlib) falls back to the browser's sans-serif.
+MATPLOTLIB: dict[str, Any] = {
+    "svg.hashsalt": "evradar",
+    "svg.fonttype": "none",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],
+}
