@@ -180,7 +180,7 @@ def render(
 
 
 def _pixel_axes(fig: Figure, left: float, bottom: float, width: float, height: float) -> Axes:
-    """Axes whose data units are the figure's pixels, origin at the axes' centre or lower left."""
+    """Bare axes over a rectangle of the figure given in pixels; callers set limits in pixels too."""
     w, h = fig.bbox.width, fig.bbox.height
     ax = fig.add_axes((left / w, bottom / h, width / w, height / h))
     ax.set_axis_off()
