@@ -23,8 +23,8 @@ from typing import TypeVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.graph import Link, network, render  # noqa: E402
-from bot.models import KINDS  # noqa: E402
+from bot.chat.graph import Link, network, render  # noqa: E402
+from bot.core.models import KINDS  # noqa: E402
 
 T = TypeVar("T")
 HUB = "Xiaomi"

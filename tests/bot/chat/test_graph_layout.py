@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from bot.graph_layout import Box, along, edge_path, fit_ring, label_anchor, label_box, ring_angles
+from bot.chat.graph_layout import Box, along, edge_path, fit_ring, label_anchor, label_box, ring_angles
 
 WIDTH, HEIGHT = 950.0, 728.0  # the network's share of a 1200 × 800 picture
 

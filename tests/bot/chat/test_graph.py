@@ -9,7 +9,7 @@ import matplotlib
 import networkx as nx
 import pytest
 
-from bot.graph import EmptyGraphError, Link, network, render
+from bot.chat.graph import EmptyGraphError, Link, network, render
 
 XIAOMI = [
     Link("Xiaomi", "Great Wall Motor", "manufacturing", "talks", 2021, "tech", "automaker"),

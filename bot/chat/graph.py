@@ -23,8 +23,9 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Circle
 
-from bot import graph_style as look
-from bot.graph_layout import (
+from ..core.models import KINDS, SECTORS, STAGES
+from . import graph_style as look
+from .graph_layout import (
     Box,
     Point,
     along,
@@ -37,7 +38,6 @@ from bot.graph_layout import (
     on_ring,
     ring_angles,
 )
-from bot.models import KINDS, SECTORS, STAGES
 
 _STAGE_ORDER = {"talks": 0, "announced": 1, "ended": 2}  # later in a deal's life wins a same-year tie
 
