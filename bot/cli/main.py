@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--split",
         choices=("all", "tune", "holdout"),
         default="all",
-        help="all items, or the tuning four-fifths, or the held-out fifth",
+        help="all items, or the half used for tuning, or the half held aside (fixed by item id)",
     )
     evaluation.add_argument("--mistakes", action="store_true", help="list every wrong verdict")
     evaluation.add_argument("--companies", default="", help="company knowledge file")
