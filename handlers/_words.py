@@ -27,6 +27,8 @@ class Mention:
     ticker: str = ""
     weak: bool = False
     plural: bool = False  # "rent Teslas": the company's products, not the company
+    cue: str = ""  # why the text names a company here: "name with suffix 'Co'", "unit of LG Corp chosen …"
+    group: str = ""  # the group whose short name was read as this unit ("LG Corp" for "LG")
 
 
 class Token(NamedTuple):

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.models import SECTORS, Company
 
 from ._firms import COMPANY_WORDS, named_before, unknown_firms
 from ._words import TOKEN, Mention, alias_key
+from .company_units import UnitResolver, sentence_around
 
 __all__ = ["CompanyIndex", "Mention", "alias_key", "companies_from_toml"]
 
@@ -82,10 +83,13 @@ class CompanyIndex:
         self._tickers: dict[str, str] = {}
         self._spellings: set[tuple[str, ...]] = set()
         self._by_key: dict[tuple[str, ...], _Alias] = {}
+        self._exact: dict[str, _Alias] = {}  # "GM" where another company owns the looser "Gm"
         self._common = common_words
+        companies = tuple(companies)
         for company in companies:
             self._add(company)
         self._names = _name_regex(self._spellings)
+        self.units = UnitResolver(companies)
 
     def _add(self, company: Company) -> None:
         self.companies[company.name] = company
@@ -107,11 +111,13 @@ class CompanyIndex:
         raw = tuple(t.lower() for t in TOKEN.findall(alias))
         if raw != key and len(raw) == len(key):
             self._spellings.add(raw)  # "koç" as well as "koc"
-        if len(key) == 1 and len(key[0]) >= 4:
+        if len(key) == 1 and len(key[0]) >= 4 and key[0].isascii():
             self._spellings.add((key[0] + "s",))  # "Teslas"
         exact = alias if len(alias) <= 3 and alias.isupper() else ""
         weak = len(key) == 1 and key[0] in self._common
         entry = _Alias(key, name, exact, alias.islower(), weak)
+        if exact and name:
+            self._exact.setdefault(exact, entry)
         current = self._by_key.get(key)
         if current is None or (current.name and not name) or (current.exact and not exact):
             self._by_key[key] = entry  # exclusions win; a looser spelling beats a strict one
@@ -138,14 +144,14 @@ class CompanyIndex:
 
     def resolve(self, text: str) -> str | None:
         """The company a whole string names exactly (name, alias or ticker), if any."""
-        alias = self._by_key.get(alias_key(text))
+        alias = self._exact.get(text.strip()) or self._by_key.get(alias_key(text))
         if alias is not None:
             return alias.name or None
         return self.ticker(text.strip())
 
     def find(self, text: str, *, unknown: bool = True) -> list[Mention]:
         """Every company named in ``text``, in order of appearance, without overlaps."""
-        mentions = self._known(text)
+        mentions = [self._unit(text, m) for m in self._known(text)]
         mentions += self._tickered(text, mentions)
         if unknown:
             mentions += unknown_firms(text, mentions)
@@ -161,7 +167,7 @@ class CompanyIndex:
         for match in self._names.finditer(low):
             start, end = match.span()
             key = alias_key(text[start:end])
-            alias = self._by_key.get(key)
+            alias = self._exact.get(text[start:end]) or self._by_key.get(key)
             plural = False
             if alias is None and len(key) == 1:
                 alias, plural = self._by_key.get((key[0][:-1],)), True  # "Teslas"
@@ -176,6 +182,18 @@ class CompanyIndex:
                 possessive, end = True, end + 1  # "Volkswagens'"
             found.append(Mention(alias.name, start, end, True, possessive, weak=alias.weak, plural=plural))
         return found
+
+    def _unit(self, text: str, mention: Mention) -> Mention:
+        """A holding group's short name in a sentence about one of its units' trades is that unit."""
+        if not self.units.is_group(mention.name):
+            return mention
+        surface = text[mention.start : mention.end]
+        if alias_key(surface.removesuffix("'s").removesuffix("’s")) == alias_key(mention.name):
+            return mention  # "LG Corp" spelled out is the holding itself
+        unit = self.units.unit(mention.name, sentence_around(text, mention.start, mention.end))
+        if unit is None:
+            return mention
+        return replace(mention, name=unit.name, cue=unit.reason, group=mention.name)
 
     @staticmethod
     def _fits(text: str, start: int, end: int, alias: _Alias) -> bool:
@@ -211,6 +229,11 @@ class CompanyIndex:
 
 _STEP = "\x02"  # between two words of a name
 _RUN_ON = COMPANY_WORDS | {"energy", "power"}
+# Scripts written without spaces between words: a name in them matches inside running text.
+_UNSPACED = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_IS_UNSPACED = re.compile(f"[{_UNSPACED}]")
+_NOT_AFTER_WORD = f"(?<![^\\W_{_UNSPACED}])"  # not right after a letter or digit of a spaced script
+_NOT_BEFORE_WORD = f"(?![^\\W_{_UNSPACED}])"
 
 
 def _name_regex(spellings: set[tuple[str, ...]]) -> re.Pattern[str]:
@@ -218,27 +241,33 @@ def _name_regex(spellings: set[tuple[str, ...]]) -> re.Pattern[str]:
 
     Words of a name may be separated by anything that is not a letter or digit
     ("Mercedes-Benz", "Mercedes Benz", "Hon Hai Precision Industry Co., Ltd"); a name
-    ends where a word ends, and the longest name at a position wins.
+    ends where a word ends, and the longest name at a position wins. Where a name starts
+    or ends in Chinese, Japanese or Korean script it needs no word boundary on that side
+    (小米 in "小米汽车与长城汽车"); Latin names keep theirs, even next to such script.
     """
-    root: dict[str, Any] = {}
+    spaced: dict[str, Any] = {}
+    unspaced: dict[str, Any] = {}
     for words in spellings:
-        node = root
+        node = unspaced if _IS_UNSPACED.match(words[0]) else spaced
         for char in _STEP.join(words):
             node = node.setdefault(char, {})
         node[""] = True
 
-    def branch(node: dict[str, Any]) -> str:
+    def branch(node: dict[str, Any], last: str) -> str:
         options = []
         for char, child in sorted(node.items(), key=lambda kv: kv[0] == ""):
             if char == "":
-                options.append(r"(?![^\W_])")
+                options.append("" if _IS_UNSPACED.match(last) else _NOT_BEFORE_WORD)
             elif char == _STEP:
-                options.append(r"[\W_]+" + branch(child))
+                options.append(r"[\W_]+" + branch(child, char))
             else:
-                options.append(re.escape(char) + branch(child))
+                options.append(re.escape(char) + branch(child, char))
         return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
 
-    return re.compile(r"(?<![^\W_])" + branch(root))
+    parts = [_NOT_AFTER_WORD + branch(spaced, "")] if spaced else []
+    if unspaced:
+        parts.append(branch(unspaced, ""))
+    return re.compile("|".join(parts) or "(?!)")
 
 
 def companies_from_toml(data: Mapping[str, Any]) -> tuple[Company, ...]:

@@ -1,0 +1,117 @@
+"""Reading a bare group name as the unit the sentence is about ("LG" in a battery story).
+
+News writes "LG", "Samsung" or "SK" where it means LG Energy Solution, Samsung SDI or SK
+On. When a holding group's short name stands in a sentence whose topic matches the sector
+of exactly one of its units (the nearest generation that has any match), that unit is
+meant. Operating companies that also own units ("Toyota", "GM") stay themselves: their
+own name is what news means by them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.models import Company
+
+__all__ = ["TOPICS", "Unit", "UnitResolver", "sentence_around"]
+
+# Sectors whose companies are groups rather than operating firms.
+HOLDING_SECTORS = frozenset({"other", "investor"})
+
+# What a sentence is about, most specific first: "cathode plant for batteries" is materials.
+TOPICS: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...] = tuple(
+    (label, frozenset(sectors.split()), re.compile(pattern, re.IGNORECASE))
+    for label, sectors, pattern in (
+        (
+            "battery materials",
+            "battery_materials",
+            r"\b(?:cathodes?|anodes?|precursors?|electrolytes?|separators?|graphite|lithium hydroxide|"
+            r"copper foils?)\b",
+        ),
+        (
+            "chip",
+            "semiconductor",
+            r"\b(?:chips?|chipsets?|semiconductors?|silicon carbide|SiC|wafers?|power modules?)\b",
+        ),
+        ("charging", "charging", r"\b(?:charging|chargers?|charge points?)\b"),
+        (
+            "battery",
+            "battery",
+            r"\b(?:batter(?:y|ies)|(?<!fuel )(?<!fuel-)cells?|gigafactor(?:y|ies)|energy storage|lithium-ion)\b",
+        ),
+        ("autonomy", "autonomy", r"\b(?:autonomous|self-driving|driverless|robotaxis?|ADAS)\b"),
+        ("two-wheeler", "two_wheeler", r"\b(?:scooters?|motorcycles?|motorbikes?|two-wheelers?)\b"),
+        ("commercial vehicle", "commercial_vehicle", r"\b(?:trucks?|buses|bus|vans?|lorries)\b"),
+        ("car", "automaker ev_maker", r"\b(?:cars?|vehicles?|EVs?|carmakers?|automakers?|SUVs?|sedans?)\b"),
+    )
+)
+_SENTENCE_END = re.compile(r"[.!?。！？]\s|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """The unit a group's name is read as, and why."""
+
+    name: str
+    group: str
+    topic: str
+
+    @property
+    def reason(self) -> str:
+        return f"unit of {self.group} chosen for {self.topic} context"
+
+
+class UnitResolver:
+    """Knows each holding group's units, generation by generation."""
+
+    def __init__(self, companies: Iterable[Company]) -> None:
+        self._sector: dict[str, str] = {}
+        self._children: dict[str, list[str]] = defaultdict(list)
+        for company in companies:
+            self._sector[company.name] = company.sector
+            if company.parent:
+                self._children[company.parent].append(company.name)
+        self._groups = frozenset(
+            name for name in self._children if self._sector.get(name, "other") in HOLDING_SECTORS
+        )
+
+    def is_group(self, name: str) -> bool:
+        return name in self._groups
+
+    def unit(self, group: str, sentence: str) -> Unit | None:
+        """The one unit of ``group`` whose sector is the sentence's most specific topic, if any."""
+        if group not in self._groups:
+            return None
+        for label, sectors, pattern in TOPICS:
+            if not pattern.search(sentence):
+                continue
+            found = self._nearest(group, sectors)
+            if len(found) == 1:
+                return Unit(found[0], group, label)
+            if found:
+                return None  # two units fit: the text does not say which
+        return None
+
+    def _nearest(self, group: str, sectors: frozenset[str]) -> list[str]:
+        """Units in the first generation below ``group`` that has any in ``sectors``."""
+        seen = {group}
+        layer = self._children.get(group, [])
+        while layer:
+            found = [n for n in layer if self._sector.get(n) in sectors]
+            if found:
+                return found
+            seen.update(layer)
+            layer = [c for n in layer for c in self._children.get(n, []) if c not in seen]
+        return []
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence (or line) of ``text`` that holds ``text[start:end]``."""
+    left = 0
+    for match in _SENTENCE_END.finditer(text, 0, start):
+        left = match.end()
+    after = _SENTENCE_END.search(text, end)
+    return text[left : after.start() + 1 if after else len(text)]
