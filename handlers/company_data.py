@@ -12,7 +12,7 @@ import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from bot.models import SECTORS, Company
@@ -31,7 +31,7 @@ __all__ = [
 
 KEYS = ("name", "aliases", "tickers", "sector", "country", "parent", "exclude")
 _LISTS = ("aliases", "tickers", "exclude")
-_TABLE = re.compile(r"^\s*\[\[\s*company\s*\]\]", re.MULTILINE)
+_TABLE = re.compile(r"^[ \t]*\[\[[ \t]*company[ \t]*\]\]", re.MULTILINE)
 _DECODE_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)$")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _TICKER = re.compile(r"[A-Z0-9][A-Z0-9&\-]*(?:\.[A-Z]{1,2})?")
@@ -67,7 +67,7 @@ class CompanyData:
     """The companies that could be read, where each is written, and every problem found."""
 
     companies: tuple[Company, ...]
-    sources: Mapping[str, Source] = field(default_factory=dict)
+    origins: tuple[Source, ...] = ()  # where each company is written, in the same order
     problems: tuple[Problem, ...] = ()
 
 
@@ -96,9 +96,10 @@ def read_company_data(files: Mapping[str, str]) -> CompanyData:
     for file in sorted(files):
         entries += _read_file(file, files[file], problems)
     _check_across(entries, problems)
-    companies = tuple(e.company for e in entries if e.company is not None)
-    sources = {e.company.name: Source(e.file, e.line) for e in reversed(entries) if e.company is not None}
-    return CompanyData(companies, sources, tuple(problems))
+    read = [e for e in entries if e.company is not None]
+    origins = tuple(Source(e.file, e.line) for e in read)
+    problems.sort(key=lambda p: (p.file, p.line))
+    return CompanyData(tuple(_of(e) for e in read), origins, tuple(problems))
 
 
 @dataclass(slots=True)
@@ -133,7 +134,7 @@ def _read_file(file: str, text: str, problems: list[Problem]) -> list[_Entry]:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _DECODE_LINE.search(message)
-        line = int(found.group(1)) if found else 1
+        line = int(found.group(1)) if found else max(1, len(text.splitlines()))  # "at end of document"
         problems.append(Problem(file, line, f"this is not valid TOML: {_DECODE_LINE.sub('', message)}"))
         return []
     lines = text.splitlines()
@@ -183,7 +184,7 @@ def _company(table: dict[str, Any], entry: _Entry, problems: list[Problem]) -> C
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             problems.append(entry.problem(entry.key_line(key), f"{key} of {label} must be a list of strings"))
-            ok = False
+            ok, values[key] = False, ()
             continue
         for item in value:
             if not alias_key(item):

@@ -33,7 +33,7 @@ TOPICS: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...] = tuple(
         ),
         (
             "chip",
-            "semiconductor",
+            "semiconductor tech",
             r"\b(?:chips?|chipsets?|semiconductors?|silicon carbide|SiC|wafers?|power modules?)\b",
         ),
         ("charging", "charging", r"\b(?:charging|chargers?|charge points?)\b"),
