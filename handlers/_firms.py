@@ -42,7 +42,7 @@ _SUFFIX_WORD = re.compile(
 _INTRODUCERS = re.compile(
     r"\b(?:company|firm|makers?|start-?up|startup|supplier|giant|operator|developer|"
     r"carmaker|automaker|manufacturer|recycler|producer|provider|chipmaker|miner|utility|"
-    r"insurer|retailer|builder|coachbuilder|specialist|rival|partner|subsidiary|affiliate|"
+    r"insurer|reinsurer|lender|investor|airline|shipbuilder|retailer|builder|coachbuilder|specialist|rival|partner|subsidiary|affiliate|"
     r"outfit|conglomerate|refiner|unit|arm|based) (?=[A-Z0-9])",  # "based" only as in "Shenzhen-based"
 )
 # "Forseven, a company controlled by CYVN": the name before the description is a company.
@@ -95,6 +95,11 @@ _PLACE_NOUNS = re.compile(
     r"\s+(?:province|provinces|city|cities|state|states|region|county|district|prefecture|port|"
     r"island|government|ministry|regulators?|authorities|officials|market|economy)\b",
     re.IGNORECASE,
+)
+# Last words of newspapers, magazines and broadcasters: "Germany's Manager Magazin reported".
+_MEDIA = frozenset(
+    "news times post journal daily herald magazine magazin zeitung tribune gazette weekly wire tv radio "
+    "broadcaster newspaper press".split()
 )
 # "China's Hithium", "India's Ola Electric": a country's possessive before a name.
 _POSSESSIVE = re.compile(
@@ -158,8 +163,10 @@ def _keep(text: str, span: list[Token], taken: list[tuple[int, int]], found: lis
     if not span:
         return
     start, end = span[0].start, span[-1].end
-    if any(s < end and start < e for s, e in taken):
+    if any(s < end and start < e for s, e in taken) or span[-1].key in _MEDIA:
         return
+    if text.startswith("-", end) and text[end + 1 : end + 2].isalnum():
+        return  # the words run on: "Canada's Zero-Emission Transit Fund" is no firm "Zero"
     name = _trim_legal(text, span)
     if name:
         taken.append((start, end))

@@ -159,6 +159,8 @@ def test_unknown_firms_are_found_by_how_news_names_firms(
         "the solar farm Hornsea is huge.",  # "farm" is not the introducer "arm"
         "Sales Co fell in March.",  # a sentence's first word
         "Shares Group rose.",
+        "Germany's Manager Magazin reported on Friday.",  # a magazine
+        "grants from Canada's Zero-Emission Transit Fund",  # the words run on
     ],
 )
 def test_near_misses_are_not_firms(index: CompanyIndex, text: str) -> None:
