@@ -245,28 +245,33 @@ def _name_regex(spellings: set[tuple[str, ...]]) -> re.Pattern[str]:
     or ends in Chinese, Japanese or Korean script it needs no word boundary on that side
     (小米 in "小米汽车与长城汽车"); Latin names keep theirs, even next to such script.
     """
-    spaced: dict[str, Any] = {}
-    unspaced: dict[str, Any] = {}
+    # Four tries by the script a name starts and ends in, so each boundary test is written
+    # once (a character class of these scripts is slow to compile thousands of times).
+    tries: dict[tuple[bool, bool], dict[str, Any]] = {}
     for words in spellings:
-        node = unspaced if _IS_UNSPACED.match(words[0]) else spaced
+        shape = (bool(_IS_UNSPACED.match(words[0])), bool(_IS_UNSPACED.match(words[-1][-1])))
+        node = tries.setdefault(shape, {})
         for char in _STEP.join(words):
             node = node.setdefault(char, {})
         node[""] = True
 
-    def branch(node: dict[str, Any], last: str) -> str:
+    def branch(node: dict[str, Any]) -> str:
         options = []
         for char, child in sorted(node.items(), key=lambda kv: kv[0] == ""):
             if char == "":
-                options.append("" if _IS_UNSPACED.match(last) else _NOT_BEFORE_WORD)
+                options.append("")
             elif char == _STEP:
-                options.append(r"[\W_]+" + branch(child, char))
+                options.append(r"[\W_]+" + branch(child))
             else:
-                options.append(re.escape(char) + branch(child, char))
+                options.append(re.escape(char) + branch(child))
         return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
 
-    parts = [_NOT_AFTER_WORD + branch(spaced, "")] if spaced else []
-    if unspaced:
-        parts.append(branch(unspaced, ""))
+    parts = []
+    for shape in ((False, True), (False, False), (True, True), (True, False)):  # names ending in CJK first
+        if shape in tries:
+            before = f"(?=[{_UNSPACED}])" if shape[0] else _NOT_AFTER_WORD  # cheap rejection first
+            after = "" if shape[1] else _NOT_BEFORE_WORD
+            parts.append(f"{before}(?:{branch(tries[shape])}){after}")
     return re.compile("|".join(parts) or "(?!)")
 
 
