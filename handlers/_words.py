@@ -65,6 +65,15 @@ def tokens(text: str, start: int = 0, end: int | None = None, limit: int = 0) ->
     return out
 
 
+def is_strict(alias: str) -> bool:
+    """A short capitalised alias ("GM", "BP", "E.ON", "B-ON") matches only as written.
+
+    Three letters or digits or fewer, all in capitals: in other cases such words are
+    ordinary words or parts of other abbreviations ("gm crops", "Measure B on hold").
+    """
+    return alias.isupper() and sum(c.isalnum() for c in alias) <= 3
+
+
 @lru_cache(maxsize=65536)
 def alias_key(name: str) -> tuple[str, ...]:
     """The token sequence a name matches: case, accents, hyphens and dots folded."""

@@ -16,7 +16,7 @@ from typing import Any
 from bot.models import SECTORS, Company
 
 from ._firms import COMPANY_WORDS, named_before, unknown_firms
-from ._words import TOKEN, Mention, alias_key
+from ._words import TOKEN, Mention, alias_key, is_strict
 from .company_units import UnitResolver, sentence_around
 
 __all__ = ["CompanyIndex", "Mention", "alias_key", "companies_from_toml"]
@@ -73,6 +73,7 @@ class _Alias:
     exact: str = ""  # short upper-case aliases ("GM", "BP") must match this spelling
     lowercase: bool = False  # the alias itself is lower case ("onsemi")
     weak: bool = False
+    acronym: bool = False  # a longer all-capitals alias ("NEVS"): "NEVs" is another acronym's plural
 
 
 class CompanyIndex:
@@ -113,9 +114,10 @@ class CompanyIndex:
             self._spellings.add(raw)  # "koç" as well as "koc"
         if len(key) == 1 and len(key[0]) >= 4 and key[0].isascii():
             self._spellings.add((key[0] + "s",))  # "Teslas"
-        exact = alias if len(alias) <= 3 and alias.isupper() else ""
+        exact = alias if is_strict(alias) else ""
         weak = len(key) == 1 and key[0] in self._common
-        entry = _Alias(key, name, exact, alias.islower(), weak)
+        acronym = len(key) == 1 and alias.isupper() and alias.isalpha()
+        entry = _Alias(key, name, exact, alias.islower(), weak, acronym)
         if exact and name:
             self._exact.setdefault(exact, entry)
         current = self._by_key.get(key)
@@ -202,6 +204,15 @@ class CompanyIndex:
             return False  # "GM", "BP" only in capitals
         if not alias.lowercase and surface.islower():
             return False  # "grab", "shell", "arrival": ordinary words, not the companies
+        if alias.acronym and surface[-1] == "s" and surface[:-1].isupper():
+            return False  # "NEVs": the plural of another acronym, not NEVS
+        if (
+            start > 1
+            and text[start - 1] == "."
+            and text[start - 2].isalpha()
+            and not text[start - 3 : start - 2].isalnum()
+        ):
+            return False  # "U.S. oil" is not S-Oil: the name would start inside an abbreviation
         # "Form Energy-Storage Venture": the words run on, so this is not the name.
         return not (len(alias.key) > 1 and alias.key[-1] in _RUN_ON and text.startswith("-", end))
 

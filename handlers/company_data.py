@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.models import SECTORS, Company
 
-from ._words import alias_key
+from ._words import alias_key, is_strict
 
 __all__ = [
     "KEYS",
@@ -254,7 +254,7 @@ def _check_across(entries: list[_Entry], problems: list[Problem]) -> None:
             continue
         for spelling in dict.fromkeys((company.name, *company.aliases)):
             line = entry.key_line("name") if spelling == company.name else entry.value_line("aliases", spelling)
-            exact = len(spelling) <= 3 and spelling.isupper()
+            exact = is_strict(spelling)
             claims[alias_key(spelling)].append(_Claim(entry, spelling, line, exact, spelling == company.name))
     _check_claims(claims, problems)
     _check_excludes(good, claims, problems)

@@ -165,3 +165,27 @@ def test_unknown_firms_are_found_by_how_news_names_firms(
 )
 def test_near_misses_are_not_firms(index: CompanyIndex, text: str) -> None:
     assert [m.name for m in index.find(text) if not m.known] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("U.S. oil firms signed", []),  # "S. oil" is the end of "U.S.", not S-Oil
+        ("S-Oil will supply fuel", ["S-Oil"]),
+        ("BYD sold 120,000 NEVs", []),  # the plural of another acronym
+        ("NEVS restarts its plant", ["NEVS"]),
+        ("Measure B on hold", []),  # a short capitalised alias matches only as written
+        ("B-ON vans for DHL", ["StreetScooter"]),
+        ("E.ON and e.on", ["E.ON"]),
+    ],
+)
+def test_abbreviations_and_acronyms_are_not_read_into_other_words(text: str, expected: list[str]) -> None:
+    index = CompanyIndex(
+        [
+            Company("S-Oil", sector="energy"),
+            Company("NEVS", sector="ev_maker"),
+            Company("StreetScooter", aliases=("B-ON",), sector="ev_maker"),
+            Company("E.ON", sector="energy"),
+        ]
+    )
+    assert [m.name for m in index.find(text, unknown=False)] == expected
