@@ -189,10 +189,11 @@ class CompanyIndex:
         """A holding group's short name in a sentence about one of its units' trades is that unit."""
         if not self.units.is_group(mention.name):
             return mention
-        surface = text[mention.start : mention.end]
-        if alias_key(surface.removesuffix("'s").removesuffix("’s")) == alias_key(mention.name):
+        surface = text[mention.start : mention.end].removesuffix("'s").removesuffix("’s")
+        if alias_key(surface) == alias_key(mention.name):
             return mention  # "LG Corp" spelled out is the holding itself
-        unit = self.units.unit(mention.name, sentence_around(text, mention.start, mention.end))
+        sentence = sentence_around(text, mention.start, mention.end)
+        unit = self.units.unit(mention.name, sentence, word=surface)
         if unit is None:
             return mention
         return replace(mention, name=unit.name, cue=unit.reason, group=mention.name)

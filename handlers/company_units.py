@@ -1,10 +1,12 @@
 """Reading a bare group name as the unit the sentence is about ("LG" in a battery story).
 
-News writes "LG", "Samsung" or "SK" where it means LG Energy Solution, Samsung SDI or SK
-On. When a holding group's short name stands in a sentence whose topic matches the sector
-of exactly one of its units (the nearest generation that has any match), that unit is
-meant. Operating companies that also own units ("Toyota", "GM") stay themselves: their
-own name is what news means by them.
+News writes "LG", "Samsung", "SK" or "Tata" where it means LG Energy Solution, Samsung
+SDI, SK On or Tata's Agratas. When a holding group's short name stands in a sentence whose
+topic matches the sector of exactly one of its family units (the nearest generation that
+has any match), that unit is meant. Family units carry the group's word in a name or
+alias ("Samsung SDI", "Tata Agratas"): a fund's portfolio companies are not what its name
+means. Operating companies that also own units ("Toyota", "GM") stay themselves, and so
+does the group when the sentence names the unit as well ("LG and its unit LG Chem").
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.models import Company
+
+from ._words import alias_key
 
 __all__ = ["TOPICS", "Unit", "UnitResolver", "sentence_around"]
 
@@ -70,8 +74,12 @@ class UnitResolver:
     def __init__(self, companies: Iterable[Company]) -> None:
         self._sector: dict[str, str] = {}
         self._children: dict[str, list[str]] = defaultdict(list)
+        self._words: dict[str, frozenset[str]] = {}  # first words of a company's spellings
         for company in companies:
             self._sector[company.name] = company.sector
+            self._words[company.name] = frozenset(
+                k[0] for a in (company.name, *company.aliases) if (k := alias_key(a))
+            )
             if company.parent:
                 self._children[company.parent].append(company.name)
         self._groups = frozenset(
@@ -81,26 +89,31 @@ class UnitResolver:
     def is_group(self, name: str) -> bool:
         return name in self._groups
 
-    def unit(self, group: str, sentence: str) -> Unit | None:
-        """The one unit of ``group`` whose sector is the sentence's most specific topic, if any."""
+    def unit(self, group: str, sentence: str, *, word: str = "") -> Unit | None:
+        """The one unit of ``group`` whose sector is the sentence's most specific topic, if any.
+
+        ``word`` is the group's word as the text writes it ("LG"); units are those that
+        carry it, else the group's own first word.
+        """
         if group not in self._groups:
             return None
+        family = alias_key(word)[:1] or alias_key(group)[:1]
         for label, sectors, pattern in TOPICS:
             if not pattern.search(sentence):
                 continue
-            found = self._nearest(group, sectors)
-            if len(found) == 1:
+            found = self._nearest(group, sectors, family[0])
+            if len(found) == 1 and found[0].lower() not in sentence.lower():
                 return Unit(found[0], group, label)
             if found:
-                return None  # two units fit: the text does not say which
+                return None  # two units fit, or the sentence names the unit itself
         return None
 
-    def _nearest(self, group: str, sectors: frozenset[str]) -> list[str]:
-        """Units in the first generation below ``group`` that has any in ``sectors``."""
+    def _nearest(self, group: str, sectors: frozenset[str], family: str) -> list[str]:
+        """Family units in the first generation below ``group`` that has any in ``sectors``."""
         seen = {group}
         layer = self._children.get(group, [])
         while layer:
-            found = [n for n in layer if self._sector.get(n) in sectors]
+            found = [n for n in layer if self._sector.get(n) in sectors and family in self._words[n]]
             if found:
                 return found
             seen.update(layer)

@@ -30,6 +30,8 @@ COMPANIES = (
     Company("Ultium Cells", sector="battery", country="US", parent="General Motors"),
     Company("Tesla", tickers=("TSLA",), sector="ev_maker", country="US"),
     Company("Nio", aliases=("NIO",), tickers=("9866.HK", "NIO"), sector="ev_maker", country="CN"),
+    Company("PIF", aliases=("Public Investment Fund",), sector="investor", country="SA"),
+    Company("EVIQ", sector="charging", country="SA", parent="PIF"),
 )
 
 
@@ -67,6 +69,7 @@ def test_latin_names_keep_their_word_boundaries(index: CompanyIndex, text: str) 
         ("Samsung and Stellantis form a second battery cell venture.", "Samsung SDI", "battery"),
         ("LG's cathode plant in Tennessee will supply Toyota.", "LG Chem", "battery materials"),
         ("Samsung to supply chips for Hyundai cars.", "Samsung Electronics", "chip"),
+        ("Hyundai and Kia cars get new batteries.", "Hyundai Motor", "car"),  # Kia is no "Hyundai" unit
     ],
 )
 def test_group_name_reads_as_the_unit_the_sentence_is_about(
@@ -82,7 +85,8 @@ def test_group_name_reads_as_the_unit_the_sentence_is_about(
     [
         ("LG posts record TV sales.", "LG Corp"),  # no unit's trade in the sentence
         ("LG Corp will fund a battery plant.", "LG Corp"),  # the holding spelled out is itself
-        ("Hyundai and Kia cars get new batteries.", "Hyundai Motor Group"),  # two car units: cannot say
+        ("LG and its unit LG Chem build a cathode plant.", "LG Corp"),  # the unit is named itself
+        ("PIF and a utility set up a charging firm.", "PIF"),  # a fund's holdings are not what it means
         ("GM opens a battery plant.", "General Motors"),  # an operating company stays itself
         ("Toyota starts battery production.", "Toyota"),
     ],
