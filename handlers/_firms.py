@@ -40,9 +40,9 @@ _SUFFIX_WORD = re.compile(
 )
 # Nouns that introduce a company name: "battery start-up Verkor", "EV maker Canoo".
 _INTRODUCERS = re.compile(
-    r"\b(?:company|firm|makers?|start-?up|startup|supplier|giant|operator|developer|"
-    r"carmaker|automaker|manufacturer|recycler|producer|provider|chipmaker|miner|utility|"
-    r"insurer|reinsurer|lender|investor|airline|shipbuilder|retailer|builder|coachbuilder|specialist|rival|partner|subsidiary|affiliate|"
+    r"(?:company|firm|makers?|start-?up|startup|supplier|giant|operator|developer|carmaker|automaker|"
+    r"manufacturer|recycler|producer|provider|chipmaker|miner|utility|insurer|reinsurer|lender|investor|"
+    r"airline|shipbuilder|retailer|builder|coachbuilder|specialist|rival|partner|subsidiary|affiliate|"
     r"outfit|conglomerate|refiner|unit|arm|based) (?=[A-Z0-9])",  # "based" only as in "Shenzhen-based"
 )
 # "Forseven, a company controlled by CYVN": the name before the description is a company.
@@ -101,12 +101,14 @@ _MEDIA = frozenset(
     "news times post journal daily herald magazine magazin zeitung tribune gazette weekly wire tv radio "
     "broadcaster newspaper press".split()
 )
-# "China's Hithium", "India's Ola Electric": a country's possessive before a name.
-_POSSESSIVE = re.compile(
-    r"\b(?:China|Japan|South Korea|Korea|India|Indonesia|Vietnam|Turkey|Türkiye|Thailand|Malaysia|"
+# "China's Hithium", "India's Ola Electric": a country's possessive before a name. The
+# apostrophe is searched first (cheap); the country is checked in the words before it.
+_POSSESSIVE = re.compile(r"['’]s (?=[A-Z0-9])")
+_COUNTRY_BEFORE = re.compile(
+    r"(?<![\w-])(?:China|Japan|South Korea|Korea|India|Indonesia|Vietnam|Turkey|Türkiye|Thailand|Malaysia|"
     r"Taiwan|Germany|France|Italy|Spain|Sweden|Norway|Britain|Brazil|Mexico|Canada|Australia|"
     r"America|Israel|Saudi Arabia|Europe|Poland|Hungary|Singapore|the Philippines|Chile|Morocco|"
-    r"Egypt|Hong Kong)['’]s (?=[A-Z0-9])"
+    r"Egypt|Hong Kong)\Z"
 )
 
 
@@ -143,6 +145,8 @@ def unknown_firms(text: str, known: list[Mention]) -> list[Mention]:
         if span:
             _keep(text, span, taken, found, f"described as '{text[match.end(1) + 2 : match.end()]}'")
     for match in _INTRODUCERS.finditer(text):
+        if match.start() and text[match.start() - 1].isalnum():
+            continue  # inside a word: "solar farm Hornsea" has no introducer "arm"
         word = match.group().strip()
         if word == "based":
             if not text.startswith("-", match.start() - 1):
@@ -151,10 +155,13 @@ def unknown_firms(text: str, known: list[Mention]) -> list[Mention]:
         span = _capitalised_head(text, tokens(text, match.end(), match.end() + 60, limit=3), match.end())
         if span:
             _keep(text, span, taken, found, f"named after '{word}'")
-    for match in _POSSESSIVE.finditer(text) if "'s " in text or "’s " in text else ():
+    for match in _POSSESSIVE.finditer(text):
+        country = _COUNTRY_BEFORE.search(text, max(0, match.start() - 16), match.start())
+        if country is None:
+            continue
         span = _capitalised_head(text, tokens(text, match.end(), match.end() + 60, limit=3), match.end())
         if span and not _PLACE_NOUNS.match(text, span[-1].end):
-            _keep(text, span, taken, found, f"named as '{match.group().strip()} …'")
+            _keep(text, span, taken, found, f"named as '{text[country.start() : match.end() - 1]} …'")
     return found
 
 
