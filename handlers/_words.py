@@ -31,6 +31,17 @@ class Mention:
     group: str = ""  # the group whose short name was read as this unit ("LG Corp" for "LG")
 
 
+# Company names in the data that are also everyday English words: a mention of one is
+# trusted only where the story confirms it (capitalised mid-sentence, or a sentence's
+# subject), so "Visa Rules Tighten" or "Vale of Glamorgan" in a headline names nobody.
+EVERYDAY_WORDS = frozenset(
+    (
+        "beep outrider ouster vale envision chevron occidental plenitude vanguard sequoia revel "
+        "stagecoach greyhound visa caterpillar corning micron cadence ampersand firefly"
+    ).split()
+)
+
+
 class Token(NamedTuple):
     key: str
     start: int

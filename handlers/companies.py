@@ -16,7 +16,7 @@ from typing import Any
 from bot.models import SECTORS, Company
 
 from ._firms import COMPANY_WORDS, named_before, unknown_firms
-from ._words import TOKEN, Mention, alias_key, is_strict
+from ._words import EVERYDAY_WORDS, TOKEN, Mention, alias_key, is_strict
 from .company_units import UnitResolver, sentence_around
 
 __all__ = ["CompanyIndex", "Mention", "alias_key", "companies_from_toml"]
@@ -85,7 +85,7 @@ class CompanyIndex:
         self._spellings: set[tuple[str, ...]] = set()
         self._by_key: dict[tuple[str, ...], _Alias] = {}
         self._exact: dict[str, _Alias] = {}  # "GM" where another company owns the looser "Gm"
-        self._common = common_words
+        self._common = common_words | EVERYDAY_WORDS
         companies = tuple(companies)
         for company in companies:
             self._add(company)
