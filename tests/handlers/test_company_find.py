@@ -24,7 +24,8 @@ COMPANIES = (
     Company("LG Electronics", sector="tech", country="KR", parent="LG Corp"),
     Company("Samsung Group", aliases=("Samsung",), sector="other", country="KR"),
     Company("Samsung SDI", sector="battery", country="KR", parent="Samsung Group"),
-    Company("Samsung Electronics", sector="tech", country="KR", parent="Samsung Group"),
+    Company("Samsung Electronics", sector="semiconductor", country="KR", parent="Samsung Group"),
+    Company("Samsung SDS", sector="tech", country="KR", parent="Samsung Group"),
     Company("Stellantis", sector="automaker", country="NL"),
     Company("General Motors", aliases=("GM",), sector="automaker", country="US"),
     Company("Ultium Cells", sector="battery", country="US", parent="General Motors"),
@@ -86,6 +87,7 @@ def test_group_name_reads_as_the_unit_the_sentence_is_about(
         ("LG posts record TV sales.", "LG Corp"),  # no unit's trade in the sentence
         ("LG Corp will fund a battery plant.", "LG Corp"),  # the holding spelled out is itself
         ("LG and its unit LG Chem build a cathode plant.", "LG Corp"),  # the unit is named itself
+        ("Cracked anode tabs in cells from LG plants.", "LG Corp"),  # materials and cells: two units
         ("PIF and a utility set up a charging firm.", "PIF"),  # a fund's holdings are not what it means
         ("GM opens a battery plant.", "General Motors"),  # an operating company stays itself
         ("Toyota starts battery production.", "Toyota"),
