@@ -33,10 +33,10 @@ class Mention:
 
 # Company names in the data that are also everyday English words: a mention of one is
 # trusted only where the story confirms it (capitalised mid-sentence, or a sentence's
-# subject), so "Visa Rules Tighten" or "Vale of Glamorgan" in a headline names nobody.
+# subject), so "Visa Rules Tighten" or "Caterpillar Season" in a headline names nobody.
 EVERYDAY_WORDS = frozenset(
     (
-        "beep outrider ouster vale envision chevron occidental plenitude vanguard sequoia revel "
+        "beep outrider ouster envision chevron occidental plenitude vanguard sequoia revel "
         "stagecoach greyhound visa caterpillar corning micron cadence ampersand firefly"
     ).split()
 )

@@ -1,12 +1,13 @@
 """Reading a bare group name as the unit the sentence is about ("LG" in a battery story).
 
 News writes "LG", "Samsung", "SK" or "Tata" where it means LG Energy Solution, Samsung
-SDI, SK On or Tata's Agratas. When a holding group's short name stands in a sentence whose
-topic matches the sector of exactly one of its family units (the nearest generation that
-has any match), that unit is meant. Family units carry the group's word in a name or
-alias ("Samsung SDI", "Tata Agratas"): a fund's portfolio companies are not what its name
-means. Operating companies that also own units ("Toyota", "GM") stay themselves, and so
-does the group when the sentence names the unit as well ("LG and its unit LG Chem").
+SDI, SK On or Tata's Agratas. When a holding group's short name stands in a sentence
+whose topics (batteries, materials, chips, cars…) point to exactly one of its family
+units (per topic, the nearest generation that has any match), that unit is meant. Family
+units carry the group's word in a name or alias ("Samsung SDI", "Tata Agratas"): a
+fund's portfolio companies are not what its name means. Operating companies that also
+own units ("Toyota", "GM") stay themselves, and so does the group when the sentence
+names the unit as well ("LG and its unit LG Chem").
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ TOPICS: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...] = tuple(
         ),
         (
             "chip",
-            "semiconductor tech",
+            "semiconductor",
             r"\b(?:chips?|chipsets?|semiconductors?|silicon carbide|SiC|wafers?|power modules?)\b",
         ),
         ("charging", "charging", r"\b(?:charging|chargers?|charge points?)\b"),
@@ -97,16 +98,19 @@ class UnitResolver:
         """
         if group not in self._groups:
             return None
-        family = alias_key(word)[:1] or alias_key(group)[:1]
+        family = (alias_key(word) or alias_key(group))[0]
+        chosen: Unit | None = None
         for label, sectors, pattern in TOPICS:
             if not pattern.search(sentence):
                 continue
-            found = self._nearest(group, sectors, family[0])
-            if len(found) == 1 and found[0].lower() not in sentence.lower():
-                return Unit(found[0], group, label)
-            if found:
-                return None  # two units fit, or the sentence names the unit itself
-        return None
+            found = self._nearest(group, sectors, family)
+            if len(found) > 1 or (chosen and found and found[0] != chosen.name):
+                return None  # two units fit: the sentence does not say which
+            if found and chosen is None:
+                chosen = Unit(found[0], group, label)
+        if chosen is None or chosen.name.lower() in sentence.lower():
+            return None  # no unit fits, or the sentence names the unit itself
+        return chosen
 
     def _nearest(self, group: str, sectors: frozenset[str], family: str) -> list[str]:
         """Family units in the first generation below ``group`` that has any in ``sectors``."""
