@@ -37,7 +37,7 @@ class Mention:
 EVERYDAY_WORDS = frozenset(
     (
         "beep outrider ouster envision chevron occidental plenitude vanguard sequoia revel "
-        "stagecoach greyhound visa caterpillar corning micron cadence ampersand firefly"
+        "stagecoach greyhound visa caterpillar corning micron cadence ampersand firefly vines"
     ).split()
 )
 
