@@ -89,7 +89,7 @@ class CompanyIndex:
         companies = tuple(companies)
         for company in companies:
             self._add(company)
-        self._names = _name_regex(self._spellings)
+        self._names, self._local_names = _name_regex(self._spellings)
         self.units = UnitResolver(companies)
 
     def _add(self, company: Company) -> None:
@@ -166,8 +166,10 @@ class CompanyIndex:
         low = text.lower()
         if len(low) != len(text):
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-        for match in self._names.finditer(low):
-            start, end = match.span()
+        spans = [m.span() for m in self._names.finditer(low)]
+        if self._local_names is not None and not text.isascii():
+            spans = _merge(spans, [m.span() for m in self._local_names.finditer(low)])
+        for start, end in spans:
             key = alias_key(text[start:end])
             alias = self._exact.get(text[start:end]) or self._by_key.get(key)
             plural = False
@@ -248,17 +250,19 @@ _NOT_AFTER_WORD = f"(?<![^\\W_{_UNSPACED}])"  # not right after a letter or digi
 _NOT_BEFORE_WORD = f"(?![^\\W_{_UNSPACED}])"
 
 
-def _name_regex(spellings: set[tuple[str, ...]]) -> re.Pattern[str]:
-    """One regex for every name, built as a trie so each character follows one branch.
+def _name_regex(spellings: set[tuple[str, ...]]) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """Regexes for every name, built as tries so each character follows one branch.
 
     Words of a name may be separated by anything that is not a letter or digit
     ("Mercedes-Benz", "Mercedes Benz", "Hon Hai Precision Industry Co., Ltd"); a name
     ends where a word ends, and the longest name at a position wins. Where a name starts
     or ends in Chinese, Japanese or Korean script it needs no word boundary on that side
-    (小米 in "小米汽车与长城汽车"); Latin names keep theirs, even next to such script.
+    (小米 in "小米汽车与长城汽车"); Latin names keep theirs, even next to such script. The
+    first regex holds names written in Latin script only; the second, names with a local
+    script at either end, which only text that is not plain ASCII can contain.
     """
-    # Four tries by the script a name starts and ends in, so each boundary test is written
-    # once (a character class of these scripts is slow to compile thousands of times).
+    # One trie per script at each end, so each boundary test is written once (a character
+    # class of these scripts is slow to compile thousands of times).
     tries: dict[tuple[bool, bool], dict[str, Any]] = {}
     for words in spellings:
         shape = (bool(_IS_UNSPACED.match(words[0])), bool(_IS_UNSPACED.match(words[-1][-1])))
@@ -278,13 +282,23 @@ def _name_regex(spellings: set[tuple[str, ...]]) -> re.Pattern[str]:
                 options.append(re.escape(char) + branch(child))
         return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
 
-    parts = []
-    for shape in ((False, True), (False, False), (True, True), (True, False)):  # names ending in CJK first
-        if shape in tries:
-            before = f"(?=[{_UNSPACED}])" if shape[0] else _NOT_AFTER_WORD  # cheap rejection first
-            after = "" if shape[1] else _NOT_BEFORE_WORD
-            parts.append(f"{before}(?:{branch(tries[shape])}){after}")
-    return re.compile("|".join(parts) or "(?!)")
+    def part(shape: tuple[bool, bool]) -> str:
+        before = f"(?=[{_UNSPACED}])" if shape[0] else _NOT_AFTER_WORD  # cheap rejection first
+        after = "" if shape[1] else _NOT_BEFORE_WORD
+        return f"{before}(?:{branch(tries[shape])}){after}"
+
+    latin = re.compile(part((False, False)) if (False, False) in tries else "(?!)")
+    local = [part(shape) for shape in ((False, True), (True, True), (True, False)) if shape in tries]
+    return latin, re.compile("|".join(local)) if local else None
+
+
+def _merge(first: list[tuple[int, int]], second: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Both regexes' matches in text order; where two overlap, the earlier, then longer, stands."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted([*first, *second], key=lambda span: (span[0], -span[1])):
+        if not out or start >= out[-1][1]:
+            out.append((start, end))
+    return out
 
 
 def companies_from_toml(data: Mapping[str, Any]) -> tuple[Company, ...]:
