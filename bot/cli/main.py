@@ -24,6 +24,7 @@ from ..core.settings import Settings
 from ..flow.classify import classify_lines
 from ..flow.detection import DEFAULT_HANDLERS, config_file, load_companies, load_handlers
 from ..flow.evaluate import evaluate, is_holdout, read_labelled
+from . import companies
 from . import output as terminal
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     config.add_argument("action", choices=("check",))
 
+    companies.add_parser(commands)
     for plugin in adapters.PLATFORMS.values():
         plugin.add_commands(commands, common)
     return parser
@@ -114,6 +116,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _classify(args)
     if args.command == "eval":
         return _eval(args, Console(width=None if sys.stdout.isatty() else 140))
+    if args.command == "companies":
+        return companies.run(args, Console(width=None if sys.stdout.isatty() else 140))
     from ..run.settings import load_settings  # the platforms' sections are part of the settings
 
     settings = load_settings(args.config, env=os.environ)

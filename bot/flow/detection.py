@@ -29,12 +29,8 @@ def config_file(name: str, configured: str = "") -> Path:
     raise ConfigError(f"config/{name} is missing; reinstall evradar or point the configuration at a copy")
 
 
-def load_companies(path: Path) -> tuple[Company, ...]:
-    """Read the company knowledge strictly: a folder of sector files, or one file.
-
-    Any problem in the data is a configuration error that lists every problem as
-    ``file:line: message``.
-    """
+def read_company_files(path: Path) -> dict[str, str]:
+    """The text of every company file: a folder of sector files (``*.toml``), or one file."""
     files = sorted(path.glob("*.toml")) if path.is_dir() else [path]
     if not files:
         raise ConfigError(f"{path} holds no company files (*.toml); point the configuration at config/companies/")
@@ -44,8 +40,17 @@ def load_companies(path: Path) -> tuple[Company, ...]:
             texts[str(file)] = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{file} cannot be read ({exc}); check the file and its permissions") from exc
+    return texts
+
+
+def load_companies(path: Path) -> tuple[Company, ...]:
+    """Read the company knowledge strictly: a folder of sector files, or one file.
+
+    Any problem in the data is a configuration error that lists every problem as
+    ``file:line: message``.
+    """
     try:
-        return load_company_data(texts)
+        return load_company_data(read_company_files(path))
     except CompanyDataError as exc:
         raise ConfigError(f"{exc}\nFix these lines; `evradar companies check` lists them again.") from exc
 
