@@ -24,8 +24,7 @@ _FIX = {
     '"Post to a channel when a webhook request is received" and has not been edited',
     401: 'it wants a signed-in caller; set the trigger\'s "Who can trigger the flow" to "Anyone" and '
     "copy the new URL to webhook_url",
-    403: "it refuses the URL's signature or the workflow's owner lost access to the channel; copy the "
-    "URL again from the workflow's trigger into webhook_url",
+    403: "it refuses the URL's signature; copy the URL again from the workflow's trigger into webhook_url",
     404: "the workflow was deleted or turned off; turn it on, or create it again and copy its URL to webhook_url",
     410: "the workflow was deleted; create it again and copy its URL to webhook_url",
     413: "the card was too large for Teams; report this evradar bug, and resume to send the next alerts",
