@@ -73,7 +73,7 @@ def check_host(route: RouteSettings, settings: Settings) -> None:
         return
     raise ValueError(
         f"webhook_url names the host {host}, which is not a Teams Workflows host "
-        f"(under {' or '.join(TEAMS_HOSTS)}); {WHERE}, or add the host to [teams] allowed_hosts if you trust it"
+        f"(under {' or '.join(TEAMS_HOSTS)}); {WHERE}, or add the host to teams.allowed_hosts if you trust it"
     )
 
 

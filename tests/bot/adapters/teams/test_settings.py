@@ -4,9 +4,11 @@ do, naming the route; [teams] allowed_hosts admits more hosts; the URL never sho
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
+from bot.cli.main import EXIT_CONFIG, main
 from bot.core.errors import ConfigError
 from bot.core.loading import describe
 from bot.run.settings import load_settings
@@ -72,7 +74,7 @@ def test_workflows_urls_of_either_form_are_taken(url: str) -> None:
             },
             "settings: routes[0]: webhook_url names the host logic.azure.com.evil.example, which is not a Teams "
             "Workflows host (under logic.azure.com or api.powerplatform.com); copy the URL from the trigger of "
-            "the workflow (docs/teams.md), or add the host to [teams] allowed_hosts",
+            "the workflow (docs/teams.md), or add the host to teams.allowed_hosts",
         ),
         ({"platform": "teams", "webhook_url": LOCAL}, "settings: routes[0]: webhook_url names the host 127.0.0.1"),
     ],
@@ -102,3 +104,13 @@ def test_the_teams_section_has_its_defaults_and_the_route_key_is_only_for_routes
     settings = _load({"platform": "console"})
     assert settings.teams.timeout == 15 and settings.teams.allowed_hosts == []  # type: ignore[attr-defined]
     assert _problem({"platform": "console"}, EVRADAR_TEAMS__TIMEOUT="soon").startswith("teams.timeout")
+
+
+def test_config_check_prints_the_problem_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "evradar.toml"
+    evil = LOGIC.replace("prod-27.westeurope.logic.azure.com", "evil.example")
+    config.write_text(f'[[routes]]\nplatform = "teams"\nwebhook_url = "{evil}"\n', encoding="utf-8")
+    assert main(["config", "check", "--config", str(config)]) == EXIT_CONFIG
+    printed = " ".join(capsys.readouterr().err.split())
+    assert "names the host evil.example" in printed and "add the host to teams.allowed_hosts" in printed
+    assert SIG not in printed
