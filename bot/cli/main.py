@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
+from rich.markup import escape
 
 from handlers.companies import CompanyIndex
 
@@ -44,7 +45,6 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         description="Tells chat channels when electric-vehicle companies strike partnerships.",
     )
-    parser.set_defaults(config=None)
     parser.add_argument("--verbose", action="store_true", help="log more detail")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -102,10 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except ConfigError as exc:
-        err.print(f"[red]Configuration problem:[/]\n{exc}", highlight=False)
+        err.print(f"[red]Configuration problem:[/]\n{escape(str(exc))}", highlight=False)
         return EXIT_CONFIG
     except EvradarError as exc:
-        err.print(f"[red]Error:[/] {exc}", highlight=False)
+        err.print(f"[red]Error:[/] {escape(str(exc))}", highlight=False)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
@@ -120,7 +120,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return companies.run(args, Console(width=None if sys.stdout.isatty() else 140))
     from ..run.settings import load_settings  # the platforms' sections are part of the settings
 
-    settings = load_settings(args.config, env=os.environ)
+    # `--config` may come before or after the command; argparse leaves it unset when absent.
+    settings = load_settings(getattr(args, "config", None), env=os.environ)
     if args.command == "config":
         Console().print_json(json.dumps(describe(settings), default=str))
         return EXIT_OK
