@@ -6,11 +6,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+import aiohttp
 import pytest
 
 from bot.core.models import Alert, Delivered, DeliveryFailed, Destination, Detection, Item
 from bot.run.app import App
 from bot.run.once import run_once
+from bot.run.server import Server
 from bot.run.settings import RouteSettings, ServerSettings, Settings, StorageSettings
 from bot.store import events as store_events
 from bot.store import feeds as store_feeds
@@ -205,6 +207,16 @@ async def test_healthz_is_ok_then_degraded_with_reasons(tmp_path) -> None:
         body = await app.health()
         assert body["status"] == "degraded"
         assert any("slack:webhook:" in r and "paused" in r for r in body["reasons"])  # type: ignore[attr-defined]
+        server = Server(health=app.health, metrics=app.render_metrics)
+        await server.start("127.0.0.1", 0)
+        try:
+            async with (
+                aiohttp.ClientSession() as http,
+                http.get(f"http://127.0.0.1:{server.port}/healthz") as answer,
+            ):
+                assert answer.status == 503 and (await answer.json())["reasons"] == body["reasons"]
+        finally:
+            await server.stop()
         metrics = (await app.render_metrics()).decode()
         assert "evradar_destinations_paused 1.0" in metrics
         assert "evradar_outbox_oldest_seconds 0.0" in metrics
