@@ -95,8 +95,8 @@ def _pending(app: App) -> int:
     return app.store.run(lambda c: outbox.counts(c, since=0)).pending
 
 
-async def test_a_webhook_fixed_in_the_config_gets_the_alerts_that_waited_for_it(tmp_path) -> None:
-    url, clock = f"sqlite:///{tmp_path / 'r.db'}", Clock()
+async def test_a_webhook_fixed_in_the_config_gets_the_alerts_that_waited_for_it(database_url: str) -> None:
+    url, clock = database_url, Clock()
     places = Places(gone={OLD_HOOK})
     broken = _settings(url, [{"platform": "slack", "webhook_url": OLD_HOOK}])
     first, _ = await _once(broken, places, clock, queue=5)
@@ -121,8 +121,8 @@ async def test_a_slack_channel_id_fixed_gets_the_waiting_alerts_and_the_wrong_on
     assert second.sent == 3 and places.tried == ["CRIGHT"] * 3  # type: ignore[attr-defined]
 
 
-async def test_named_routes_keep_their_alerts_when_reordered_and_fixed(tmp_path) -> None:
-    url, clock = f"sqlite:///{tmp_path / 'r.db'}", Clock()
+async def test_named_routes_keep_their_alerts_when_reordered_and_fixed(database_url: str) -> None:
+    url, clock = database_url, Clock()
     places = Places(gone={OLD_HOOK})
     routes = [
         {"name": "ok", "platform": "slack", "channel": "C1"},
@@ -224,8 +224,8 @@ async def test_healthz_is_ok_then_degraded_with_reasons(tmp_path) -> None:
         await app.close()
 
 
-async def test_healthz_degraded_when_every_feed_fails_or_deliveries_are_stuck(tmp_path) -> None:
-    url, clock = f"sqlite:///{tmp_path / 'r.db'}", Clock()
+async def test_healthz_degraded_when_every_feed_fails_or_deliveries_are_stuck(database_url: str) -> None:
+    url, clock = database_url, Clock()
     places = Places()
     settings = _settings(url, [{"platform": "slack", "channel": "C1"}], stuck_after="30m")
     app = _app(settings, places, clock)
