@@ -196,8 +196,9 @@ def _list_destinations(tools: Tools, console: Console) -> int:
     for column in ("route", "destination", "state", "waiting", "reason"):
         table.add_column(column)
     for d in states:
-        state = "paused" if d.paused else "ok"
-        table.add_row(escape(d.route or "-"), escape(d.key), state, str(d.waiting), escape(d.reason[:160]))
+        state = "paused" if d.paused else "retrying" if d.waiting and d.last_error else "ok"
+        reason = d.reason or (d.last_error if d.waiting else "")
+        table.add_row(escape(d.route or "-"), escape(d.key), state, str(d.waiting), escape(reason[:160]))
     console.print(table)
     return EXIT_OK
 

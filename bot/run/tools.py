@@ -36,6 +36,12 @@ class DestinationState:
     paused: bool = False
     reason: str = ""
     waiting: int = 0
+    last_error: str = ""  # what the last try of the first waiting alert got
+
+
+def _state(key: str, route: str, paused: dict[str, str], waiting: outbox.Waiting | None) -> DestinationState:
+    count, error = (waiting.count, waiting.last_error) if waiting else (0, "")
+    return DestinationState(key, route, key in paused, paused.get(key, ""), count, error)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,15 +108,13 @@ class Tools:
         """Every configured route, subscribed channel, paused destination and destination with alerts
         waiting, by key (routes first, in the file's order)."""
         paused = {p.key: p.reason for p in self.store.run(outbox.paused_destinations)}
-        waiting = {w.destination: w.count for w in self.store.run(outbox.waiting)}
+        waiting = {w.destination: w for w in self.store.run(outbox.waiting)}
         routes = {route_destination(n.route).key: n.identity for n in self.settings.named_routes()}
         subscribed = [
             Destination(s.platform, s.channel).key for s in self.store.run(store_subscriptions.all_subscriptions)
         ]
         keys = dict.fromkeys([*routes, *subscribed, *sorted(paused), *sorted(waiting)])
-        return [
-            DestinationState(k, routes.get(k, ""), k in paused, paused.get(k, ""), waiting.get(k, 0)) for k in keys
-        ]
+        return [_state(k, routes.get(k, ""), paused, waiting.get(k)) for k in keys]
 
     def find_destination(self, name: str) -> DestinationState | None:
         """A destination by route identity or destination key; None when evradar knows neither."""
