@@ -29,16 +29,18 @@ def known(conn: Connection) -> dict[str, str]:
 
 
 def follow(conn: Connection, current: Mapping[str, str], *, in_use: Collection[str], now: float) -> list[Moved]:
-    """Record each route's destination (``current``: identity -> key); where a route's key changed and the
-    old key is no longer in use (``in_use``: every configured or subscribed key), its pending deliveries
-    move to the new key and the old key's pause is forgotten. A route moved onto a key that already has
-    the same alert queued keeps one of them."""
+    """Record each route's destination (``current``: identity -> key). A route fixed in the configuration
+    (its key changed to one no route had before, and the old key is no longer in use: ``in_use`` holds
+    every configured or subscribed key) takes its pending deliveries along, and the old key's pause is
+    forgotten. A key another route had is a renumbering of unnamed routes, not a fix: nothing moves.
+    A route moved onto a key that already has the same alert queued keeps one of them."""
     take_turns(conn, "evradar:routes")  # instances starting together follow routes one at a time
     before = known(conn)
+    had = set(before.values())
     moved = []
     for name, key in current.items():
         old = before.get(name)
-        if old is not None and old != key and old not in in_use:
+        if old is not None and old != key and old not in in_use and key not in had:
             moved.append(Moved(name, old, key, _move(conn, old, key)))
             conn.execute(delete(destinations).where(destinations.c.key == old))
     conn.execute(delete(routes))

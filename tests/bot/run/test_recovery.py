@@ -149,6 +149,20 @@ async def test_unnamed_routes_reordered_keep_their_own_alerts(tmp_path) -> None:
     assert places.tried == []  # C2 is still paused: its alerts wait for a resume, not for C1
 
 
+async def test_removing_an_unnamed_route_does_not_hand_its_alerts_to_the_next_one(tmp_path) -> None:
+    """slack-2 becomes slack-1 when the first Slack route is deleted: a renumbering, not a fix."""
+    url, clock = f"sqlite:///{tmp_path / 'r.db'}", Clock()
+    places = Places(gone={"C1"})
+    routes = [
+        {"platform": "slack", "channel": "C1", "companies": ["A0"]},
+        {"platform": "slack", "channel": "C2", "companies": ["A1"]},
+    ]
+    await _once(_settings(url, routes), places, clock, queue=2)
+    assert places.posted == [("C2", "Deal 1")]
+    await _once(_settings(url, routes[1:]), places, clock)
+    assert places.posted == [("C2", "Deal 1")]  # Deal 0 was for C1 only, never for C2
+
+
 def test_route_names_must_be_unique_and_default_to_platform_and_position() -> None:
     settings = _settings(
         "sqlite://", [{"platform": "slack", "channel": "C1"}, {"platform": "slack", "channel": "C2"}]
