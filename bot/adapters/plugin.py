@@ -5,16 +5,43 @@ from __future__ import annotations
 import argparse
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Protocol
 
 from rich.console import Console
 
 from ..chat.commands import Commands
-from ..core.models import Destination
+from ..core.models import Alert, Delivered, DeliveryFailed, Destination, Source
 from ..core.ports import HttpRoutes, Leases, Notifier
 from ..core.settings import PlatformSchema, RouteSettings, Settings
 
 CliCommand = Callable[[Settings, argparse.Namespace], Awaitable[str]]
+SendTest = Callable[[Notifier, Destination], Awaitable[Delivered | DeliveryFailed]]
+TEST_LINK = "https://github.com/evradar/evradar"
+
+
+def test_alert() -> Alert:
+    """The alert `evradar destinations test` posts: shaped like a real one, so it takes the same path."""
+    now = datetime.now(UTC)
+    title = "Test message from evradar: this route works"
+    return Alert(
+        event_id=0,
+        version=1,
+        partners=("evradar", "test message"),
+        kind="other",
+        stage="announced",
+        score=1.0,
+        evidence="This is a test message from `evradar destinations test`; partnership alerts look like this.",
+        title=title,
+        link=TEST_LINK,
+        sources=(Source(title, TEST_LINK, "evradar", now),),
+        first_seen=now,
+    )
+
+
+async def post_test_alert(notifier: Notifier, destination: Destination) -> Delivered | DeliveryFailed:
+    """The generic test: one alert through the platform's own notifier, nothing queued or stored."""
+    return await notifier.deliver(test_alert(), destination)
 
 
 class Platform(Protocol):
@@ -40,6 +67,7 @@ class Plugin:
     ``decode`` reads the part of a destination key after "<platform>:" back into a destination,
     for keys no configured route has (a subscribed channel); None when the key means nothing now.
     ``add_commands`` adds the platform's own `evradar` subcommands; each sets ``platform_command``.
+    ``send_test`` posts one test message to a destination and returns what the platform answered.
     """
 
     schema: PlatformSchema
@@ -49,6 +77,7 @@ class Plugin:
     add_commands: Callable[
         [argparse._SubParsersAction[argparse.ArgumentParser], argparse.ArgumentParser], None
     ] = lambda commands, common: None
+    send_test: SendTest = post_test_alert
 
     @property
     def name(self) -> str:

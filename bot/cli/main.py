@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 from rich.markup import escape
@@ -28,7 +28,17 @@ from ..flow.evaluate import evaluate, is_holdout, read_labelled
 from . import companies
 from . import output as terminal
 
+if TYPE_CHECKING:  # the app (chat clients and all) is imported only by the commands that run it
+    from ..run.once import Summary
+
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+EXIT_FEEDS_FAILED, EXIT_LEFT_QUEUED = 3, 4  # `run --once`: no feed could be read; alerts still wait
+EXIT_STATUSES = """exit status:
+  0  done: run --once read feeds (a failing one is listed) and delivered every alert due
+  1  a command failed (the message says why), or the database refused a write
+  2  a configuration problem (every problem is listed with its key path)
+  3  run --once: every feed failed
+  4  run --once: alerts are left queued because of failures (the summary says which and why)"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,12 +54,22 @@ def build_parser() -> argparse.ArgumentParser:
         prog="evradar",
         parents=[common],
         description="Tells chat channels when electric-vehicle companies strike partnerships.",
+        epilog=EXIT_STATUSES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--verbose", action="store_true", help="log more detail")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", parents=[common], help="poll, detect and deliver")
-    run.add_argument("--once", action="store_true", help="one full cycle, then exit")
+    run = commands.add_parser(
+        "run",
+        parents=[common],
+        help="poll, detect and deliver",
+        epilog=EXIT_STATUSES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument(
+        "--once", action="store_true", help="one full cycle: poll every feed, deliver everything due, then exit"
+    )
 
     classify = commands.add_parser("classify", help="JSON lines in, one verdict per line out")
     classify.add_argument("file", nargs="?", default="-", help="input file, or - for standard input")
@@ -80,10 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
     feeds.add_argument("url", nargs="?", help="feed URL (for add, remove, check)")
 
     destinations = commands.add_parser(
-        "destinations", parents=[common], help="list destinations, or resume a paused one"
+        "destinations",
+        parents=[common],
+        help="list routes and destinations, resume a paused one, or send one a test message",
     )
-    destinations.add_argument("action", choices=("list", "resume"))
-    destinations.add_argument("key", nargs="?", help="destination (for resume), as `destinations list` shows it")
+    destinations.add_argument("action", choices=("list", "resume", "test"))
+    destinations.add_argument(
+        "key",
+        nargs="?",
+        help="route name or destination key (for resume and test), as `destinations list` shows it",
+    )
 
     config = commands.add_parser(
         "config", parents=[common], help="validate the configuration and show it resolved"
@@ -146,7 +172,7 @@ def _tool(settings: Settings, args: argparse.Namespace) -> int:
             return terminal.lookup(tools, " ".join(args.query), Console())
         if args.command == "feeds":
             return asyncio.run(terminal.feeds(tools, args.action, args.url, Console()))
-        return terminal.destinations(tools, args.action, args.key, Console())
+        return asyncio.run(terminal.destinations(tools, args.action, args.key, Console()))
     finally:
         tools.close()
 
@@ -163,7 +189,7 @@ def _run(settings: Settings, *, once: bool) -> int:
             if once:
                 summary = await run_once(app, progress=_progress(console))
                 terminal.print_summary(summary, console)
-                return EXIT_FAILED if summary.store_failed else EXIT_OK
+                return _once_status(summary)
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
@@ -174,6 +200,14 @@ def _run(settings: Settings, *, once: bool) -> int:
             await app.close()
 
     return asyncio.run(main())
+
+
+def _once_status(summary: Summary) -> int:
+    if summary.store_failed:
+        return EXIT_FAILED
+    if summary.every_feed_failed:
+        return EXIT_FEEDS_FAILED
+    return EXIT_LEFT_QUEUED if summary.left else EXIT_OK
 
 
 def _progress(console: Console) -> Callable[[int], AbstractContextManager[Callable[[], None]]]:

@@ -21,13 +21,14 @@ from ..chat.commands import Help, Recent, Refused, Subscribed, Unsubscribed
 from ..chat.lookup import CompanyAnswer, StatusView
 from ..core.errors import EvradarError
 from ..core.labels import KIND_LABELS, STAGE_LABELS
-from ..core.models import EventView
+from ..core.models import DeliveryFailed, EventView
 from ..flow.evaluate import Score, confusion
 from ..ingest.outcomes import Fetched, FetchFailed, NotModified
+from ..store.outbox import Waiting
 
 if TYPE_CHECKING:  # the app (chat clients and all) is imported only by the commands that run it
     from ..run.once import Summary
-    from ..run.tools import Tools
+    from ..run.tools import DestinationState, Tools
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -164,20 +165,74 @@ async def _check(tools: Tools, url: str, console: Console) -> int:
     return EXIT_OK
 
 
-def destinations(tools: Tools, action: str, key: str | None, console: Console) -> int:
-    if action == "resume":
-        if not key:
-            raise EvradarError(
-                "`evradar destinations resume` needs a destination, as `destinations list` shows it"
-            )
-        tools.resume_destination(key)
-        console.print(f"Resumed {escape(key)}; its queued alerts go out on the next delivery round.")
+async def destinations(tools: Tools, action: str, key: str | None, console: Console) -> int:
+    if action == "list":
+        return _list_destinations(tools, console)
+    if not key:
+        raise EvradarError(f"`evradar destinations {action}` needs a route name or destination key; "
+                           "`evradar destinations list` shows them")  # fmt: skip
+    state = tools.find_destination(key)
+    if state is None:
+        console.print(f"evradar knows no route or destination called {escape(key)}.", highlight=False)
+        _known(tools, console)
+        return EXIT_FAILED
+    if action == "test":
+        return await _test(tools, state, console)
+    if not state.paused:
+        console.print(f"{escape(state.key)} is not paused; nothing to resume.", highlight=False)
         return EXIT_OK
-    paused = tools.paused_destinations()
-    if not paused:
-        console.print("No destination is paused.")
-    for item in paused:
-        console.print(f"paused {item.key}: {item.reason}", markup=False)
+    tools.resume_destination(state)
+    console.print(
+        f"Resumed {escape(state.key)}; its {state.waiting} waiting alert(s) go out on the next delivery round "
+        "(the running evradar, or the next `evradar run`).",
+        highlight=False,
+    )
+    return EXIT_OK
+
+
+def _list_destinations(tools: Tools, console: Console) -> int:
+    states = tools.destinations()
+    table = Table(title=f"{len(states)} destinations")
+    for column in ("route", "destination", "state", "waiting", "reason"):
+        table.add_column(column)
+    for d in states:
+        state = "paused" if d.paused else "retrying" if d.waiting and d.last_error else "ok"
+        reason = d.reason or (d.last_error if d.waiting else "")
+        table.add_row(escape(d.route or "-"), escape(d.key), state, str(d.waiting), escape(reason[:160]))
+    console.print(table)
+    return EXIT_OK
+
+
+def _known(tools: Tools, console: Console) -> None:
+    states = tools.destinations()
+    if not states:
+        console.print("No route or destination is known yet.")
+    for d in states:
+        names = f"{d.route} ({d.key})" if d.route else d.key
+        console.print(f"  {names}{' paused' if d.paused else ''}", markup=False, highlight=False)
+
+
+async def _test(tools: Tools, state: DestinationState, console: Console) -> int:
+    """Post one test message and say what the platform answered."""
+    sent = await tools.test_destination(state)
+    where = escape(f"{sent.route} ({sent.key})" if sent.route else sent.key)
+    result = sent.result
+    if result is None:
+        console.print(f"[red]{sent.platform} is not set up[/] (no token or route for it); nothing was sent.")
+        return EXIT_FAILED
+    if isinstance(result, DeliveryFailed):
+        console.print(
+            f"[red]{escape(sent.platform)} refused the test message to {where}:[/] {escape(result.reason)}"
+        )
+        return EXIT_FAILED
+    said = f" (message {escape(result.reference)})" if result.reference else ""
+    console.print(f"{escape(sent.platform)} accepted the test message to {where}{said}.", highlight=False)
+    if sent.paused:
+        console.print(
+            f"It is paused; `evradar destinations resume {escape(state.route or state.key)}` sends its "
+            f"{state.waiting} waiting alert(s).",
+            highlight=False,
+        )
     return EXIT_OK
 
 
@@ -195,6 +250,21 @@ def print_summary(s: Summary, console: Console) -> None:
         )
     for failure in s.failures[:50]:
         console.print(f"  could not read {failure}", markup=False, highlight=False)
+    if s.every_feed_failed:
+        console.print("No feed could be read; check the network and `evradar feeds list`.", highlight=False)
+    for left in s.left:
+        console.print(f"{left.count} alert(s) still wait for {left.destination}: {_why(left)}", markup=False,
+                      highlight=False)  # fmt: skip
+
+
+def _why(left: Waiting) -> str:
+    if left.paused:
+        return (
+            f"it is paused ({left.reason}); fix the route in the configuration and run again, or "
+            f"`evradar destinations resume {left.destination}` after a fix made outside evradar."
+        )
+    when = datetime.fromtimestamp(left.next_attempt_at, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return f"the last try failed ({left.last_error or 'no reason given'}); it is retried from {when}."
 
 
 def print_eval(ours: Score, baseline: Score, title: str, console: Console) -> None:

@@ -113,11 +113,13 @@ class ServerSettings(Section):
     host: Annotated[str, Field(min_length=1)] = "127.0.0.1"
     port: Annotated[int, Field(ge=0, le=65535)] = 8080  # 0 picks a free port
     enabled: bool = True
+    stuck_after: Duration = 1800  # /healthz is degraded when a delivery has waited longer than this
 
 
 class RouteSettings(Section):
     """One configured destination; which platforms exist and what each needs is checked by :func:`compose`."""
 
+    name: str = ""  # a stable identity; "" = "<platform>-<n>", the route's position among its platform's
     platform: str
     channel: str = ""
     webhook_url: WebhookUrl = Field(default="", repr=False)  # the URL is the credential; describe() masks it
@@ -125,6 +127,25 @@ class RouteSettings(Section):
     kinds: list[Kind] = Field(default_factory=list)
     stages: list[Stage] = Field(default_factory=list)
     min_score: Annotated[float, Field(ge=0, le=1)] = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class NamedRoute:
+    """A route and the identity its waiting alerts are kept under, whatever its channel or URL."""
+
+    identity: str
+    route: RouteSettings
+
+
+def name_routes(routes: Sequence[RouteSettings]) -> list[NamedRoute]:
+    """Routes with their identities: the ``name`` given, else "<platform>-<n>" for the n-th route of that
+    platform in the file (1-based), which stays the same when its channel id or webhook URL is fixed."""
+    counts: dict[str, int] = {}
+    named = []
+    for route in routes:
+        counts[route.platform] = counts.get(route.platform, 0) + 1
+        named.append(NamedRoute(route.name.strip() or f"{route.platform}-{counts[route.platform]}", route))
+    return named
 
 
 class ClusterSettings(Section):
@@ -223,6 +244,22 @@ class Settings(_Explicit):
                 raise ValueError(f"{feed.url} is listed more than once; keep one entry")
             seen.add(feed.url)
         return feeds
+
+    @model_validator(mode="after")
+    def _check_route_names(self) -> Settings:
+        seen: set[str] = set()
+        for named in name_routes(self.routes):
+            if named.identity in seen:
+                raise ValueError(
+                    f"two routes are called {named.identity!r} (a route without a name is called "
+                    "<platform>-<n>); give each route its own name"
+                )
+            seen.add(named.identity)
+        return self
+
+    def named_routes(self) -> list[NamedRoute]:
+        """Every route with its identity: its ``name``, else "<platform>-<n>" (see :func:`name_routes`)."""
+        return name_routes(self.routes)
 
     def section(self, name: str, model: type[S]) -> S:
         """A platform's own section (``[<platform>]``), or its defaults when the platform is not composed in."""

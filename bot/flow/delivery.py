@@ -84,6 +84,25 @@ class Deliverer:
                 group.create_task(self._work_through(key, rows, report))
         return report
 
+    async def deliver_all(self, *, patience: float = 30.0, short: float = 5.0) -> DeliveryReport:
+        """Deliver until nothing more is due (not just one batch), waiting for a retry the platform asked
+        for when it comes within ``short`` seconds, for at most ``patience`` seconds in all."""
+        total = DeliveryReport()
+        waited = 0.0
+        while True:
+            report = await self.deliver_due()
+            total.sent += report.sent
+            total.failed += report.failed
+            total.paused += report.paused
+            if report.sent:
+                continue
+            nxt = await asyncio.to_thread(self.store.run, outbox.next_due)
+            wait = None if nxt is None else max(nxt - self.clock(), 0.0)
+            if wait is None or wait > short or waited + wait > patience or not report.failed:
+                return total
+            await self.sleep(wait)
+            waited += max(wait, 0.1)  # a platform asking for no wait at all still uses up the patience
+
     async def deliver_to(self, key: str) -> DeliveryReport:
         """Make the due deliveries of one destination, in order (a cluster job; the job's lock keeps
         other instances off this destination meanwhile, and pacing counts their posts too)."""
@@ -174,6 +193,7 @@ class Deliverer:
             return True
         report.failed += 1
         if result.permanent:
+            await asyncio.to_thread(self.store.run, lambda c: outbox.mark_refused(c, row.id, error=result.reason))
             await self._pause(destination.key, result.reason, report)
             return False
         retry_at = now + backoff(row.attempts, result.retry_after)
@@ -195,7 +215,8 @@ class Deliverer:
         )
         report.paused.append(key)
         log.error(
-            "Destination %s is paused: %s. Its alerts are kept; fix it, then resume with "
+            "Destination %s is paused: %s. Its alerts are kept: fix the route in the configuration and "
+            "restart evradar, which sends them to the fixed route; for a fix made outside evradar, "
             "`evradar destinations resume %s`.",
             key,
             reason,

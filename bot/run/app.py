@@ -19,7 +19,7 @@ from ..chat.commands import Commands
 from ..chat.lookup import Lookup
 from ..core.models import Destination
 from ..core.ports import Leases, Notifier, Runner
-from ..core.settings import Settings
+from ..core.settings import RouteSettings, Settings
 from ..flow.delivery import Deliverer
 from ..flow.detection import config_file, load_companies, load_handlers
 from ..flow.pipeline import Pipeline
@@ -27,7 +27,9 @@ from ..flow.router import Router, Rule, canonical_companies
 from ..ingest.fetcher import Fetcher
 from ..store import Store, outbox
 from ..store import feeds as store_feeds
+from ..store import routes as store_routes
 from ..store import subscriptions as store_subscriptions
+from . import health
 from .cluster import Cluster, NoLeases
 from .cluster import Leases as AdvisoryLeases
 from .metrics import Metrics
@@ -118,14 +120,34 @@ class App:
         rows = self.store.run(lambda c: store_feeds.sync(c, wanted, now=self.clock()))
         if recover:
             self.deliverer.recover()
+        self.follow_routes()
         self.refresh_routes()
         return rows
+
+    def follow_routes(self) -> list[store_routes.Moved]:
+        """Alerts waiting for a route whose channel id or webhook URL was fixed in the configuration go to
+        the fixed one (a route is known by its ``name``, else by "<platform>-<n>")."""
+        current = {n.identity: route_destination(n.route).key for n in self.settings.named_routes()}
+        subscribed = {
+            Destination(s.platform, s.channel).key for s in self.store.run(store_subscriptions.all_subscriptions)
+        }
+        in_use = set(current.values()) | subscribed
+        moved = self.store.run(lambda c: store_routes.follow(c, current, in_use=in_use, now=self.clock()))
+        for m in moved:
+            log.warning(
+                "Route %s now posts to %s instead of %s; the %d alert(s) that waited for it go there.",
+                m.route,
+                m.new,
+                m.old,
+                m.alerts,
+            )
+        return moved
 
     def refresh_routes(self) -> None:
         """Rebuild routing from the configuration and the channel subscriptions in the database."""
         rules = [
             Rule(
-                Destination(r.platform, r.channel, r.webhook_url),
+                route_destination(r),
                 canonical_companies(r.companies, self.index),
                 frozenset(r.kinds),
                 frozenset(r.stages),
@@ -185,8 +207,11 @@ class App:
 
     async def health(self) -> dict[str, object]:
         status = await asyncio.to_thread(self.lookup.status)
+        feeds, waiting = await asyncio.to_thread(self.store.run, _feeds_and_waiting)
+        verdict = health.assess(feeds, waiting, now=self.clock(), stuck_after=self.settings.server.stuck_after)
         return {
-            "status": "ok",
+            "status": verdict.status,
+            "reasons": list(verdict.reasons),
             "feeds": status.feeds,
             "paused_feeds": len(status.paused_feeds),
             "last_poll": status.last_poll.isoformat() if status.last_poll else None,
@@ -194,9 +219,11 @@ class App:
         }
 
     async def render_metrics(self) -> bytes:
-        paused, pending = await asyncio.to_thread(self.store.run, _paused_and_pending)
-        self.metrics.feeds_paused.set(paused)
-        self.metrics.outbox.set(pending)
+        feeds, waiting = await asyncio.to_thread(self.store.run, _feeds_and_waiting)
+        self.metrics.feeds_paused.set(sum(f.paused for f in feeds))
+        self.metrics.outbox.set(sum(w.count for w in waiting))
+        self.metrics.destinations_paused.set(sum(w.paused for w in waiting))
+        self.metrics.oldest_waiting.set(health.oldest_age(waiting, now=self.clock()))
         return self.metrics.render()
 
     async def close(self) -> None:
@@ -212,6 +239,10 @@ class App:
         self.store.close()
 
 
-def _paused_and_pending(conn: Connection) -> tuple[int, int]:
-    rows = store_feeds.all_feeds(conn)
-    return sum(r.paused for r in rows), outbox.counts(conn, since=0).pending
+def route_destination(route: RouteSettings) -> Destination:
+    """Where a configured route posts."""
+    return Destination(route.platform, route.channel, route.webhook_url)
+
+
+def _feeds_and_waiting(conn: Connection) -> tuple[list[store_feeds.FeedRow], list[outbox.Waiting]]:
+    return store_feeds.all_feeds(conn), outbox.waiting(conn)

@@ -32,6 +32,14 @@ class Metrics:
         )
         self.feeds_paused = Gauge("evradar_feeds_paused", "Feeds paused after repeated failures.", registry=r)
         self.outbox = Gauge("evradar_outbox_depth", "Alerts queued in the outbox, not yet posted.", registry=r)
+        self.destinations_paused = Gauge(
+            "evradar_destinations_paused", "Destinations paused with alerts waiting for them.", registry=r
+        )
+        self.oldest_waiting = Gauge(
+            "evradar_outbox_oldest_seconds",
+            "Seconds the oldest alert still queued has waited (0: none).",
+            registry=r,
+        )
         self.poll_seconds = Histogram(
             "evradar_poll_seconds", "Time to poll one feed.", registry=r, buckets=_SECONDS
         )

@@ -1,4 +1,4 @@
-"""`evradar run --once`: poll every feed once, deliver everything due, and say what happened."""
+"""`evradar run --once`: poll every feed once, deliver everything due, and say what happened and what is left."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from ..core.models import PollOutcome
 from ..flow.pipeline import PollReport, isolated
+from ..store import outbox
 from .app import App
 
 Progress = Callable[[int], AbstractContextManager[Callable[[], None]]]  # total -> a context giving "advance"
@@ -28,6 +29,12 @@ class Summary:
     failures: list[str] = field(default_factory=list)
     store_failed: bool = False  # the database refused a write: the run did not do all it should
     left_to_cluster: bool = False  # cluster mode: alerts were queued for the running instances to post
+    left: list[outbox.Waiting] = field(default_factory=list)  # still queued after the cycle, and why
+
+    @property
+    def every_feed_failed(self) -> bool:
+        """Feeds were polled and not one of them could be read."""
+        return self.polled > 0 and self.failed == self.polled
 
     def add(self, report: PollReport) -> None:
         self.polled += report.outcome != PollOutcome.SKIPPED
@@ -64,7 +71,8 @@ class OnceRunner:
         if self.app.settings.cluster.enabled:  # posting is the instances' job: their locks keep channels in order
             summary.left_to_cluster = True
             return summary
-        summary.sent = (await self.app.deliverer.deliver_due()).sent
+        summary.sent = (await self.app.deliverer.deliver_all()).sent
+        summary.left = await asyncio.to_thread(self.app.store.run, outbox.waiting)
         return summary
 
     async def _poll_into(self, feed_id: int, url: str, summary: Summary, advance: Callable[[], None]) -> None:

@@ -8,17 +8,51 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.console import Console
+
+from .. import adapters
 from ..chat.commands import Answer, Commands, Request
 from ..chat.lookup import Lookup
+from ..core.errors import EvradarError
+from ..core.models import Delivered, DeliveryFailed, Destination
 from ..core.settings import Settings
 from ..ingest.feeds import ParsedFeed, parse_feed
 from ..ingest.fetcher import Fetcher
 from ..ingest.outcomes import Fetched, FetchResult
 from ..store import feeds as store_feeds
 from ..store import outbox
-from .app import company_index, open_store
+from ..store import subscriptions as store_subscriptions
+from .app import company_index, open_store, route_destination
 
 TERMINAL = "terminal"  # the "platform" of requests typed in a terminal
+
+
+@dataclass(frozen=True, slots=True)
+class DestinationState:
+    """A destination as `destinations list` shows it: the route it belongs to, if any, and what waits."""
+
+    key: str
+    route: str  # the route's identity; "" for a subscribed channel or a destination no route has now
+    paused: bool = False
+    reason: str = ""
+    waiting: int = 0
+    last_error: str = ""  # what the last try of the first waiting alert got
+
+
+def _state(key: str, route: str, paused: dict[str, str], waiting: outbox.Waiting | None) -> DestinationState:
+    count, error = (waiting.count, waiting.last_error) if waiting else (0, "")
+    return DestinationState(key, route, key in paused, paused.get(key, ""), count, error)
+
+
+@dataclass(frozen=True, slots=True)
+class PostedTest:
+    """What the platform answered to `destinations test`."""
+
+    key: str
+    route: str
+    platform: str
+    result: Delivered | DeliveryFailed | None  # None: the platform is not set up (no token, no route)
+    paused: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +104,42 @@ class Tools:
     def paused_destinations(self) -> list[outbox.PausedDestination]:
         return self.store.run(outbox.paused_destinations)
 
-    def resume_destination(self, key: str) -> None:
-        self.store.run(lambda c: outbox.resume_destination(c, key))
+    def destinations(self) -> list[DestinationState]:
+        """Every configured route, subscribed channel, paused destination and destination with alerts
+        waiting, by key (routes first, in the file's order)."""
+        paused = {p.key: p.reason for p in self.store.run(outbox.paused_destinations)}
+        waiting = {w.destination: w for w in self.store.run(outbox.waiting)}
+        routes = {route_destination(n.route).key: n.identity for n in self.settings.named_routes()}
+        subscribed = [
+            Destination(s.platform, s.channel).key for s in self.store.run(store_subscriptions.all_subscriptions)
+        ]
+        keys = dict.fromkeys([*routes, *subscribed, *sorted(paused), *sorted(waiting)])
+        return [_state(k, routes.get(k, ""), paused, waiting.get(k)) for k in keys]
+
+    def find_destination(self, name: str) -> DestinationState | None:
+        """A destination by route identity or destination key; None when evradar knows neither."""
+        states = self.destinations()
+        return next((d for d in states if name in (d.route, d.key)), None)
+
+    def resume_destination(self, state: DestinationState) -> None:
+        self.store.run(lambda c: outbox.resume_destination(c, state.key))
+
+    async def test_destination(self, state: DestinationState) -> PostedTest:
+        """One test message through the platform's real notifier; nothing is queued or stored."""
+        routes = {route_destination(n.route).key: route_destination(n.route) for n in self.settings.named_routes()}
+        destination = routes.get(state.key) or adapters.decode(state.key)
+        if destination is None:
+            raise EvradarError(f"{state.key} is no longer configured, so there is nothing to post to")
+        built = adapters.build_platforms(self.settings, Console(stderr=True), only=(destination.platform,))
+        try:
+            result = None
+            if built:
+                plugin = adapters.PLATFORMS[destination.platform]
+                result = await plugin.send_test(built[0].notifier, destination)
+        finally:
+            for platform in built:
+                await platform.stop()
+        return PostedTest(state.key, state.route, destination.platform, result, state.paused)
 
     def close(self) -> None:
         self.store.close()

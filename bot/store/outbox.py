@@ -199,6 +199,16 @@ def mark_failed(conn: Connection, delivery_id: int, *, now: float, retry_at: flo
     )
 
 
+def mark_refused(conn: Connection, delivery_id: int, *, error: str) -> None:
+    """A post the platform refused for good: it stays queued (its destination pauses), and it is not in flight,
+    so the next start does not take it for one a crash cut off."""
+    conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id == delivery_id)
+        .values(attempts=deliveries.c.attempts + 1, last_error=error[:2000], sending_at=None)
+    )
+
+
 def mark_dead(conn: Connection, delivery_id: int, *, error: str) -> None:
     """A delivery that can never be made (its destination no longer exists in the configuration)."""
     conn.execute(
@@ -231,6 +241,53 @@ def _touch_destination(conn: Connection, key: str, **values: object) -> None:
     row: dict[str, object] = {"key": key, "paused": False, "paused_reason": "", "last_error": ""}
     row.update(values)
     conn.execute(destinations.insert().values(**row))
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """The deliveries still queued for one destination, and why the first in line has not gone."""
+
+    destination: str
+    count: int
+    oldest: float  # when the oldest of them was queued
+    next_attempt_at: float  # when the first in line may be tried
+    last_error: str  # what the last try of the first in line got
+    paused: bool
+    reason: str  # why the destination is paused
+
+
+def waiting(conn: Connection) -> list[Waiting]:
+    """Every destination with pending deliveries, by destination key."""
+    groups = conn.execute(
+        select(
+            deliveries.c.destination,
+            func.count().label("total"),
+            func.min(deliveries.c.created_at).label("oldest"),
+            func.min(deliveries.c.id).label("first"),
+        )
+        .where(deliveries.c.status == DeliveryStatus.PENDING)
+        .group_by(deliveries.c.destination)
+        .order_by(deliveries.c.destination)
+    ).all()
+    paused = {p.key: p.reason for p in paused_destinations(conn)}
+    out = []
+    for group in groups:
+        first = conn.execute(
+            select(deliveries.c.next_attempt_at, deliveries.c.last_error).where(deliveries.c.id == group.first)
+        ).one()
+        key = group.destination
+        out.append(
+            Waiting(
+                key,
+                int(group.total),
+                float(group.oldest),
+                float(first.next_attempt_at),
+                first.last_error,
+                key in paused,
+                paused.get(key, ""),
+            )
+        )
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,6 +146,14 @@ destinations = Table(
     Column("last_ok_at", Float),
 )
 
+routes = Table(
+    "routes",
+    metadata,
+    Column("name", String(200), primary_key=True),  # the route's identity (its name, or "<platform>-<n>")
+    Column("destination", String(300), nullable=False),  # Destination.key it had when last started
+    Column("updated_at", Float, nullable=False),
+)
+
 subscriptions = Table(
     "subscriptions",
     metadata,

@@ -45,16 +45,39 @@ def test_run_once_on_the_demo_config_prints_alerts_and_a_summary(database_url: s
     assert "⚡" not in again.stdout and "0 new items" in " ".join(again.stdout.split())
 
 
-def test_unreachable_feeds_are_each_reported_and_the_run_still_succeeds(tmp_path: Path) -> None:
+def test_unreachable_feeds_are_each_reported_and_every_feed_failing_exits_3(tmp_path: Path) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # closed when the block ends: nothing listens there
     feeds = json.dumps([{"url": f"http://127.0.0.1:{port}/a.xml"}, {"url": f"http://127.0.0.1:{port}/b.xml"}])
     result = _evradar(tmp_path, "run", "--once", EVRADAR_FEEDS=feeds, EVRADAR_SERVER__ENABLED="false")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 3, result.stderr
     out = " ".join(result.stdout.split())
-    assert "2 failed" in out
+    assert "2 failed" in out and "No feed could be read" in out
     assert out.count("could not read") == 2 and "connect" in out
+    sample = (ROOT / "config" / "samples" / "ev-news.xml").as_uri()
+    one_of_two = json.dumps([{"url": f"http://127.0.0.1:{port}/a.xml"}, {"url": sample}])
+    partly = _evradar(tmp_path, "run", "--once", EVRADAR_FEEDS=one_of_two, EVRADAR_SERVER__ENABLED="false")
+    assert partly.returncode == 0, partly.stderr  # one feed read: the cycle did its work
+
+
+def test_help_documents_the_exit_statuses(tmp_path: Path) -> None:
+    result = _evradar(tmp_path, "run", "--help")
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert "3 run --once: every feed failed" in text and "4 run --once: alerts are left queued" in text
+
+
+def test_destinations_resume_refuses_unknown_keys_and_lists_the_known_ones(tmp_path: Path) -> None:
+    routes = json.dumps([{"name": "ev-news", "platform": "slack", "channel": "C0123"}])
+    result = _evradar(tmp_path, "destinations", "resume", "nope:123", EVRADAR_ROUTES=routes)
+    assert result.returncode == 1
+    assert "Resumed" not in result.stdout and "no route or destination called nope:123" in result.stdout
+    assert "ev-news (slack:C0123)" in result.stdout
+    known = _evradar(tmp_path, "destinations", "resume", "ev-news", EVRADAR_ROUTES=routes)
+    assert known.returncode == 0 and "not paused" in known.stdout
+    listed = _evradar(tmp_path, "destinations", "list", EVRADAR_ROUTES=routes)
+    assert "ev-news" in listed.stdout and "slack:C0123" in listed.stdout
 
 
 def test_bad_configuration_lists_every_problem_and_exits_2(tmp_path: Path) -> None:
