@@ -24,6 +24,7 @@ from ..core.settings import Settings
 from ..flow.classify import classify_lines
 from ..flow.detection import DEFAULT_HANDLERS, config_file, load_companies, load_handlers
 from ..flow.evaluate import evaluate, is_holdout, read_labelled
+from . import files
 from . import output as terminal
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     config.add_argument("action", choices=("check",))
 
+    files.add_commands(commands, common)
     for plugin in adapters.PLATFORMS.values():
         plugin.add_commands(commands, common)
     return parser
@@ -139,6 +141,8 @@ def _tool(settings: Settings, args: argparse.Namespace) -> int:
     try:
         if args.command == "lookup":
             return terminal.lookup(tools, " ".join(args.query), Console())
+        if args.command in ("graph", "export"):
+            return (files.graph if args.command == "graph" else files.export)(tools, args, Console())
         if args.command == "feeds":
             return asyncio.run(terminal.feeds(tools, args.action, args.url, Console()))
         return terminal.destinations(tools, args.action, args.key, Console())

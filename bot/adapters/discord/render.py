@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
-from ...chat.commands import Answer, Help, Recent, Refused, Subscribed, Unsubscribed
+from ...chat.commands import Answer, Attachment, Help, Recent, Refused, Subscribed, Unsubscribed
 from ...chat.lookup import CompanyAnswer, StatusView
 from ...core.labels import KIND_LABELS, STAGE_LABELS
 from ...core.models import Alert, EventView, Source
@@ -242,6 +242,8 @@ def render_answer(answer: Answer) -> discord.Embed:
             return Draft("Unsubscribed", text).build()
         case Refused():
             return Draft("Not done", clean(answer.message, DESCRIPTION, markdown=False)).build()
+        case Attachment():  # the file itself is attached beside this embed
+            return Draft(answer.filename, clean(answer.message, DESCRIPTION, markdown=False)).build()
         case _:
             assert_never(answer)
 
