@@ -151,9 +151,12 @@ def _tool(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _run(settings: Settings, *, once: bool) -> int:
+    from ..run.access import required_token
     from ..run.app import App
     from ..run.once import run_once
 
+    if not once:
+        required_token(settings)  # off loopback without a token: refuse before anything is opened or written
     console = Console()
     app = App(settings, console=console)
 

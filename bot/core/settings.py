@@ -188,6 +188,7 @@ class Secrets(_Explicit):
     model_config = SettingsConfigDict(extra="ignore", frozen=True, env_ignore_empty=True)
 
     named: dict[str, SecretStr] = Field(default_factory=dict, exclude=True)
+    evradar_web_token: SecretStr | None = None  # the web pages' password when served off loopback
 
 
 class Settings(_Explicit):

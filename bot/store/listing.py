@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from sqlalchemy import Connection, Select, func, or_, select
 
-from .schema import event_companies, events, sources
+from .schema import deliveries, destinations, event_companies, events, sources
 
 _T = TypeVar("_T")
 BATCH = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
@@ -189,3 +189,45 @@ def _chunks(values: Sequence[_T]) -> Iterable[Sequence[_T]]:
 
 def _utc(when: object) -> datetime:
     return datetime.fromtimestamp(float(when), tz=UTC)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class DestinationRow:
+    """One destination's state: paused or not, and its deliveries by status."""
+
+    key: str
+    paused: bool
+    reason: str
+    last_error: str
+    last_ok_at: datetime | None
+    waiting: int
+    sent: int
+    dead: int
+
+
+def destination_rows(conn: Connection) -> list[DestinationRow]:
+    """Every destination that has state or deliveries, by key."""
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for key, status, n in conn.execute(
+        select(deliveries.c.destination, deliveries.c.status, func.count()).group_by(
+            deliveries.c.destination, deliveries.c.status
+        )
+    ):
+        counts[key][status] = n
+    state = {row.key: row for row in conn.execute(select(destinations))}
+    rows = []
+    for key in sorted(set(counts) | set(state)):
+        s, c = state.get(key), counts.get(key, {})
+        rows.append(
+            DestinationRow(
+                key,
+                bool(s and s.paused),
+                s.paused_reason if s else "",
+                s.last_error if s else "",
+                _utc(s.last_ok_at) if s and s.last_ok_at else None,
+                c.get("pending", 0),
+                c.get("sent", 0),
+                c.get("dead", 0),
+            )
+        )
+    return rows
