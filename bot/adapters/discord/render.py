@@ -48,6 +48,8 @@ _URL_SAFE = "/:?#@&=+$,;%~!*'-._"  # everything else (spaces, brackets, quotes) 
 _DISCORD_USAGE = {
     "/evradar <company or ticker>": "/evradar lookup company:…",
     "/evradar subscribe <companies> [kinds=…] [stages=…]": "/evradar subscribe companies:… kinds:… stages:…",
+    "/evradar graph <company>": "/evradar graph company:…",
+    "/evradar export [company]": "/evradar export company:…",
 }
 
 
@@ -243,7 +245,10 @@ def render_answer(answer: Answer) -> discord.Embed:
         case Refused():
             return Draft("Not done", clean(answer.message, DESCRIPTION, markdown=False)).build()
         case Attachment():  # the file itself is attached beside this embed
-            return Draft(answer.filename, clean(answer.message, DESCRIPTION, markdown=False)).build()
+            embed = Draft(answer.filename, clean(answer.message, DESCRIPTION, markdown=False)).build()
+            if answer.content_type == "image/png":
+                embed.set_image(url=f"attachment://{answer.filename}")
+            return embed
         case _:
             assert_never(answer)
 
