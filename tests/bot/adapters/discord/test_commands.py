@@ -420,7 +420,8 @@ async def test_sync_registers_the_command_globally(fake: FakeDiscord) -> None:
     assert [o["name"] for o in subs["subscribe"]["options"]] == ["companies", "kinds", "stages"]
     described = [command, *subs.values(), *(o for sub in subs.values() for o in sub.get("options", []))]
     assert all(0 < len(o["description"]) <= 100 for o in described)  # Discord refuses longer ones with 400
-    assert said.startswith("Registered /evradar (lookup, recent, status, help, subscribe, graph, export, unsubscribe)")
+    names = "lookup, recent, status, help, subscribe, graph, export, unsubscribe"
+    assert said.startswith(f"Registered /evradar ({names})")
     assert "globally" in said and str(APPLICATION_ID) in said
 
 
