@@ -231,7 +231,7 @@ class Pages:
         given = str(form.get("token", ""))
         if not self.token or not access.same(given, self.token):
             return self._page("login.html", status=401, next=target, wrong=bool(self.token))
-        response = web.HTTPSeeOther(target)
+        response = web.Response(status=303, headers={"Location": target})
         response.set_cookie(
             access.COOKIE,
             access.cookie_value(self.token),
