@@ -18,6 +18,7 @@ demo: $(VENV)/.installed
 	$(BIN)/evradar run --once --config config/demo.toml
 
 test: $(VENV)/.installed
+	$(BIN)/python -m tests.browser
 	$(BIN)/python -m tests.with_postgres $(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed
