@@ -36,6 +36,7 @@ check: lint typecheck imports test
 bench: $(VENV)/.installed
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/pipeline.py
+	$(BIN)/python bench/web.py
 
 eval: $(VENV)/.installed
 	$(BIN)/evradar eval tests/data/corpus/more.jsonl --split tune
