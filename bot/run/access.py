@@ -17,11 +17,10 @@ from aiohttp import web
 from aiohttp.typedefs import Middleware
 
 from ..core.errors import ConfigError
-from ..core.settings import Settings
+from ..core.settings import WEB_TOKEN, Settings
 
 OPEN_PATHS = frozenset({"/healthz", "/slack/events", "/discord/interactions", "/login"})
 COOKIE = "evradar_web"
-TOKEN_SECRET = "evradar_web_token"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -38,7 +37,7 @@ def required_token(settings: Settings) -> str | None:
     """The token pages need (None on loopback); ConfigError when off loopback and there is none."""
     if not settings.server.enabled or is_loopback(settings.server.host):
         return None
-    token = settings.secret(TOKEN_SECRET)
+    token = settings.secret(WEB_TOKEN)
     if not token:
         raise ConfigError(
             f"[server] host is {settings.server.host}, which other machines can reach, and "
