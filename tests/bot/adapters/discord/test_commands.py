@@ -494,3 +494,20 @@ async def test_gateway_graph_sends_a_multipart_interaction_response(
     )
     ((filename, data),) = response.files.values()
     assert filename == "great-wall-motor-network.png" and data.startswith(PNG)
+
+
+async def test_a_slow_picture_is_deferred_then_attached_to_the_original(fake: FakeDiscord, lookup: Lookup) -> None:
+    commands = SlowCommands(lookup)
+    async for started in start_endpoint(fake, commands):
+        assert started.platform.endpoint is not None
+        started.platform.endpoint.patience = 0.05
+        status, body = await started.post(interaction("graph", {"company": "xiaomi"}))
+        assert (status, body) == (200, {"type": 5, "data": {"flags": 64}})
+        commands.release.set()
+        [edit] = await calls(fake, "edit_webhook_message")
+        assert edit.json["attachments"] == [
+            {"id": 0, "filename": "xiaomi-network.png", "description": edit.json["attachments"][0]["description"]}
+        ]
+        assert edit.json["embeds"][0]["image"]["url"] == "attachment://xiaomi-network.png"
+        ((filename, data),) = edit.files.values()
+        assert filename == "xiaomi-network.png" and data.startswith(PNG)
