@@ -97,16 +97,20 @@ class Pages:
 
     # -- events --------------------------------------------------------------------------------
 
-    def _filter(self, query: Query, *, limit: int) -> tuple[listing.EventFilter, str]:
-        """The store filter for the form's values, and a sentence about any value that was not understood."""
+    def _filter(self, query: Query, *, limit: int) -> tuple[listing.EventFilter | None, str]:
+        """The store filter for the form's values (None when nothing can match), and a sentence about
+        any value that was not understood."""
         v = query.values
         problems = []
         companies: tuple[str, ...] = ()
         if v["company"]:
             name, _ = self.lookup.resolve(v["company"])
-            companies = (name,) if name else ("\x00no such company",)
+            companies = (name,)
             if not name:
-                problems.append(f"evradar knows no company called {v['company']!r}.")
+                return (
+                    None,
+                    f"evradar knows no company called {v['company']!r}; check the spelling or try its ticker.",
+                )
         since, until = _date(v["since"]), _date(v["until"])
         if (v["since"] and since is None) or (v["until"] and until is None):
             problems.append("Dates are written like 2024-06-30; the one given was left out.")
@@ -124,7 +128,7 @@ class Pages:
     async def index(self, request: web.Request) -> web.Response:
         query = Query.of(request)
         wanted, problem = self._filter(query, limit=PAGE_SIZE)
-        rows = await asyncio.to_thread(self.lookup.store.run, lambda c: listing.find_events(c, wanted))
+        rows = await self._find(wanted)
         return self._page(
             "index.html",
             rows=rows,
@@ -136,9 +140,14 @@ class Pages:
             page_size=PAGE_SIZE,
         )
 
+    async def _find(self, wanted: listing.EventFilter | None) -> list[listing.EventRow]:
+        if wanted is None:
+            return []
+        return await asyncio.to_thread(self.lookup.store.run, lambda c: listing.find_events(c, wanted))
+
     async def export(self, request: web.Request) -> web.Response:
         wanted, _ = self._filter(Query.of(request), limit=MAX_EXPORT)
-        rows = await asyncio.to_thread(self.lookup.store.run, lambda c: listing.find_events(c, wanted))
+        rows = await self._find(wanted)
         return web.Response(
             body=table(rows, "csv"),
             content_type="text/csv",
