@@ -18,6 +18,7 @@ demo: $(VENV)/.installed
 	$(BIN)/evradar run --once --config config/demo.toml
 
 test: $(VENV)/.installed
+	$(BIN)/python -m tests.browser
 	$(BIN)/python -m tests.with_postgres $(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed
@@ -35,6 +36,7 @@ check: lint typecheck imports test
 bench: $(VENV)/.installed
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/pipeline.py
+	$(BIN)/python bench/web.py
 
 eval: $(VENV)/.installed
 	$(BIN)/evradar eval tests/data/corpus/more.jsonl --split tune

@@ -4,17 +4,20 @@ requests, answers with JSON shaped like Discord's, and can be scripted to rate-l
 from __future__ import annotations
 
 import asyncio
+import email.policy
 import itertools
 import json
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.parser import BytesParser
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
 PREFIX = "/api/v10"
+PAYLOAD = web.RequestKey("payload", object)  # the parsed body, JSON or multipart's payload_json
 BOT_ID = 1100000000000000001
 APPLICATION_ID = 1100000000000000002
 WEBHOOK_CHANNEL = 1100000000000000003
@@ -45,7 +48,8 @@ class Call:
     path: str  # without the /api/v10 prefix
     query: dict[str, str]
     headers: dict[str, str]
-    json: Any
+    json: Any  # the JSON body, or a multipart body's payload_json
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # multipart: files[n] -> (filename, bytes)
 
 
 @dataclass
@@ -193,12 +197,19 @@ class FakeDiscord:
             return web.Response(status=503, text="the client went away while the gate was closed")
         route = request.match_info.route.name or "unknown"
         body = await request.read()
-        try:
-            payload = json.loads(body) if body else None
-        except ValueError:
-            payload = body.decode(errors="replace")
+        files: dict[str, tuple[str, bytes]] = {}
+        if request.content_type == "multipart/form-data":
+            payload, files = parse_multipart(request.headers["Content-Type"], body)
+        else:
+            try:
+                payload = json.loads(body) if body else None
+            except ValueError:
+                payload = body.decode(errors="replace")
+        request[PAYLOAD] = payload
         path = request.path[len(PREFIX) :] if request.path.startswith(PREFIX) else request.path
-        self.calls.append(Call(route, request.method, path, dict(request.query), dict(request.headers), payload))
+        self.calls.append(
+            Call(route, request.method, path, dict(request.query), dict(request.headers), payload, files)
+        )
         if route in BOT_ROUTES and request.headers.get("Authorization") != f"Bot {self.token}":
             return _json({"message": "401: Unauthorized", "code": 0}, status=401)
         if request.match_info.get("webhook_id") in self.deleted_webhooks:
@@ -291,7 +302,7 @@ class FakeDiscord:
         return web.Response(status=204)
 
     async def _edit_webhook_message(self, request: web.Request) -> web.Response:
-        body = await request.json()
+        body: Any = request[PAYLOAD]
         message_id = request.match_info["message_id"]
         if message_id == "@original":
             return _json(self._message("1", body, webhook_id=request.match_info["webhook_id"]))
@@ -334,7 +345,7 @@ class FakeDiscord:
         )
 
     async def _callback(self, request: web.Request) -> web.Response:
-        body = await request.json()
+        body: Any = request[PAYLOAD]
         interaction = {
             "id": request.match_info["interaction_id"],
             "type": 2,
@@ -392,6 +403,27 @@ class FakeDiscord:
                 )
         self.sockets.remove(ws)
         return ws
+
+
+def parse_multipart(content_type: str, body: bytes) -> tuple[Any, dict[str, tuple[str, bytes]]]:
+    """A multipart/form-data body as Discord reads it: ``payload_json``, and each ``files[n]`` part
+    (whose ``attachments`` entry in the payload must name it)."""
+    message = BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    payload: Any = None
+    files: dict[str, tuple[str, bytes]] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True)
+        if name == "payload_json":
+            payload = json.loads(data)
+        else:
+            files[str(name)] = (str(part.get_filename()), bytes(data))
+    message_data = (payload or {}).get("data", payload) or {}
+    named = {f"files[{a['id']}]": a.get("filename") for a in message_data.get("attachments", [])}
+    assert named == {n: f for n, (f, _) in files.items()}, (named, files.keys())
+    return payload, files
 
 
 def check_payload(body: Any) -> None:

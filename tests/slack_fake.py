@@ -62,6 +62,10 @@ class FakeSlack:
     # Cleared, requests wait at the door; one whose client went away meanwhile is never recorded.
     gate: asyncio.Event = field(default_factory=asyncio.Event)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    # files_upload_v2: files.getUploadURLExternal hands out a URL here, the bytes are POSTed to it,
+    # files.completeUploadExternal shares them in a channel; ``shared`` keeps (channel, filename, bytes, comment)
+    uploads: dict[str, tuple[str, int, bytes]] = field(default_factory=dict)
+    shared: list[tuple[str, str, bytes, str]] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -85,6 +89,7 @@ class FakeSlack:
         app.router.add_post("/webhook/{name}", self._webhook)
         app.router.add_post("/response/{name}", self._response)
         app.router.add_get("/socket", self._socket)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -123,6 +128,8 @@ class FakeSlack:
             for key in ("blocks", "attachments"):
                 if isinstance(body.get(key), str):
                     body[key] = json.loads(body[key])
+        if request.method != "GET" and request.query:  # slack_sdk sends some methods' params=… in the URL
+            body = {**dict(request.query), **body}
         at = self.clock() if self.clock else asyncio.get_running_loop().time()
         recorded = Recorded(request.path, dict(request.headers), body, at)
         self.requests.append(recorded)
@@ -160,6 +167,10 @@ class FakeSlack:
             return web.json_response({"ok": True, "channel": {"id": channel, **self.channels[channel]}})
         if method in ("chat.postMessage", "chat.update"):
             return await self._chat(method, recorded.body, request)
+        if method == "files.getUploadURLExternal":
+            return self._upload_url(recorded.body)
+        if method == "files.completeUploadExternal":
+            return self._complete_upload(recorded.body)
         return web.json_response({"ok": False, "error": "unknown_method"})
 
     async def _chat(self, method: str, body: dict[str, Any], request: web.Request) -> web.StreamResponse:
@@ -173,6 +184,39 @@ class FakeSlack:
             return web.Response(status=status, text="Internal Server Error", headers=headers)
         ts = str(body.get("ts") or f"1700000000.{next(self._ts):06d}")
         return web.json_response({"ok": True, "channel": channel, "ts": ts, "message": {"text": body.get("text")}})
+
+    def _upload_url(self, body: dict[str, Any]) -> web.Response:
+        filename, length = str(body.get("filename", "")), int(body.get("length") or 0)
+        if not filename or length <= 0:
+            return web.json_response({"ok": False, "error": "invalid_arguments"})
+        file_id = f"F{len(self.uploads) + 1:04d}"
+        self.uploads[file_id] = (filename, length, b"")
+        return web.json_response({"ok": True, "file_id": file_id, "upload_url": f"{self.url}/upload/{file_id}"})
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["file_id"]
+        data = await request.read()
+        self.requests.append(Recorded(request.path, dict(request.headers), {"bytes": len(data)}, 0.0))
+        if file_id not in self.uploads or len(data) != self.uploads[file_id][1]:
+            return web.Response(status=400, text="unknown upload or wrong length")
+        filename, length, _ = self.uploads[file_id]
+        self.uploads[file_id] = (filename, length, data)
+        return web.Response(text=f"OK - {length}")
+
+    def _complete_upload(self, body: dict[str, Any]) -> web.Response:
+        files = body.get("files") or []
+        files = json.loads(files) if isinstance(files, str) else files
+        channel = str(body.get("channel_id", ""))
+        if not files or any(f.get("id") not in self.uploads or not self.uploads[f["id"]][2] for f in files):
+            return web.json_response({"ok": False, "error": "file_not_found"})
+        if channel not in self.channels:
+            return web.json_response({"ok": False, "error": "channel_not_found"})
+        for f in files:
+            filename, _, data = self.uploads[f["id"]]
+            self.shared.append((channel, filename, data, str(body.get("initial_comment", ""))))
+        return web.json_response(
+            {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
+        )
 
     async def _misbehave(self, key: str, request: web.Request) -> tuple[int, str, dict[str, str]] | None:
         """(HTTP status, error, headers) when the behaviour for ``key`` says to fail this time; None to succeed."""

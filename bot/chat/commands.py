@@ -11,10 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..core.models import EventView
+from .files import Attachment as Attachment  # part of the Answer union adapters match on
+from .files import Files
 from .lookup import CompanyAnswer, Filters, Lookup, StatusView
 
 MAX_TEXT = 500  # characters of command text read; the rest is ignored
-SUBCOMMANDS = ("help", "recent", "status", "subscribe", "unsubscribe")
+SUBCOMMANDS = ("help", "recent", "status", "subscribe", "unsubscribe", "graph", "export")
 HELP_LINES = (
     ("/evradar <company or ticker>", "a company's partnership events, newest first (e.g. xiaomi, TSLA, GWM)"),
     ("/evradar recent", "the latest partnerships seen"),
@@ -25,6 +27,8 @@ HELP_LINES = (
         "investment, charging, other; stages: announced, talks, ended)",
     ),
     ("/evradar unsubscribe", "stop this channel's subscription"),
+    ("/evradar graph <company>", "a picture of the company's partnership network, posted in this channel"),
+    ("/evradar export [company]", "the stored events as a CSV file"),
     ("/evradar help", "this help"),
 )
 
@@ -67,7 +71,7 @@ class Refused:
     message: str
 
 
-Answer = CompanyAnswer | Recent | StatusView | Help | Subscribed | Unsubscribed | Refused
+Answer = CompanyAnswer | Recent | StatusView | Help | Subscribed | Unsubscribed | Refused | Attachment
 
 
 def split(text: str) -> tuple[str, str]:
@@ -82,6 +86,7 @@ def split(text: str) -> tuple[str, str]:
 class Commands:
     def __init__(self, lookup: Lookup, *, on_subscriptions_changed: Callable[[], None] = lambda: None) -> None:
         self.lookup = lookup
+        self.files = Files(lookup, clock=lookup.clock)
         self.on_subscriptions_changed = on_subscriptions_changed
 
     def answer(self, request: Request) -> Answer:
@@ -94,7 +99,15 @@ class Commands:
             return self.lookup.status()
         if name in ("subscribe", "unsubscribe"):
             return self._subscription(name, argument, request)
+        if name in ("graph", "export"):
+            return self._file(name, argument)
         return self.lookup.company(argument)
+
+    def _file(self, name: str, argument: str) -> Attachment | Refused:
+        if name == "graph" and not argument:
+            return Refused("Name a company to draw, e.g. `/evradar graph xiaomi`.")
+        made = self.files.graph(argument) if name == "graph" else self.files.export(company=argument)
+        return Refused(made) if isinstance(made, str) else made
 
     def _subscription(self, name: str, argument: str, request: Request) -> Answer:
         if not request.may_manage:

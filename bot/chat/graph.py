@@ -12,17 +12,11 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import matplotlib.style
 import networkx as nx
-from matplotlib.axes import Axes
-from matplotlib.backend_bases import RendererBase
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.patches import Circle
 
+from ..core.errors import EvradarError
 from ..core.models import KINDS, SECTORS, STAGES
 from . import graph_style as look
 from .graph_layout import (
@@ -39,6 +33,12 @@ from .graph_layout import (
     ring_angles,
 )
 
+if TYPE_CHECKING:  # matplotlib is imported when a picture is drawn: commands that draw none skip its start-up
+    from matplotlib.axes import Axes
+    from matplotlib.backend_bases import RendererBase
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+
 _STAGE_ORDER = {"talks": 0, "announced": 1, "ended": 2}  # later in a deal's life wins a same-year tie
 
 # Matplotlib keeps its settings in one process-wide dict and its font cache is shared, so renders
@@ -49,7 +49,7 @@ _LEGEND_W = 250
 _TITLE_H = 72
 
 
-class EmptyGraphError(ValueError):
+class EmptyGraphError(EvradarError, ValueError):
     """The company has no partnerships to draw; callers say so in words instead of a blank picture."""
 
 
@@ -166,6 +166,10 @@ def render(
         raise ValueError(f'The picture format must be "png" or "svg", not {fmt!r}.')
     if width_px < 600 or height_px < 400:
         raise ValueError(f"A {width_px}×{height_px} picture is too small; use at least 600×400 pixels.")
+    import matplotlib.style
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     # Matplotlib's defaults, not whatever matplotlibrc the host has.
     with _RENDER_LOCK, matplotlib.style.context(["default", look.MATPLOTLIB]):
         fig = Figure(figsize=(width_px / _DPI, height_px / _DPI), dpi=_DPI, facecolor="white")
@@ -188,6 +192,8 @@ def _pixel_axes(fig: Figure, left: float, bottom: float, width: float, height: f
 
 
 def _draw_network(fig: Figure, renderer: RendererBase, graph: nx.Graph[str], center: str) -> None:
+    from matplotlib.patches import Circle
+
     width, height = fig.bbox.width - _LEGEND_W, fig.bbox.height - _TITLE_H
     ax = _pixel_axes(fig, 0, 0, width, height)
     ax.set_xlim(-width / 2, width / 2)
@@ -270,6 +276,8 @@ def _text_size(renderer: RendererBase, text: str, font: FontProperties) -> Point
 
 
 def _font(size: float, weight: str = "normal") -> FontProperties:
+    from matplotlib.font_manager import FontProperties
+
     return FontProperties(family="sans-serif", size=size, weight=weight)
 
 
@@ -338,6 +346,8 @@ def _draw_edges(
 
 def _draw_legend(fig: Figure, graph: nx.Graph[str]) -> None:
     """Sectors present, deal kinds drawn in colour (ended deals are grey) and the three stages."""
+    from matplotlib.patches import Circle
+
     height = fig.bbox.height - _TITLE_H
     ax = _pixel_axes(fig, fig.bbox.width - _LEGEND_W, 0, _LEGEND_W, height)
     ax.set_xlim(0, _LEGEND_W)

@@ -25,7 +25,7 @@ from ..core.settings import Settings
 from ..flow.classify import classify_lines
 from ..flow.detection import DEFAULT_HANDLERS, config_file, load_companies, load_handlers
 from ..flow.evaluate import evaluate, is_holdout, read_labelled
-from . import companies
+from . import companies, files
 from . import output as terminal
 
 if TYPE_CHECKING:  # the app (chat clients and all) is imported only by the commands that run it
@@ -117,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_argument("action", choices=("check",))
 
     companies.add_parser(commands)
+    files.add_commands(commands, common)
     for plugin in adapters.PLATFORMS.values():
         plugin.add_commands(commands, common)
     return parser
@@ -170,6 +171,8 @@ def _tool(settings: Settings, args: argparse.Namespace) -> int:
     try:
         if args.command == "lookup":
             return terminal.lookup(tools, " ".join(args.query), Console())
+        if args.command in ("graph", "export"):
+            return (files.graph if args.command == "graph" else files.export)(tools, args, Console())
         if args.command == "feeds":
             return asyncio.run(terminal.feeds(tools, args.action, args.url, Console()))
         return asyncio.run(terminal.destinations(tools, args.action, args.key, Console()))
@@ -178,9 +181,12 @@ def _tool(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _run(settings: Settings, *, once: bool) -> int:
+    from ..run.access import required_token
     from ..run.app import App
     from ..run.once import run_once
 
+    if not once:
+        required_token(settings)  # off loopback without a token: refuse before anything is opened or written
     console = Console()
     app = App(settings, console=console)
 

@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from ..chat.commands import Help, Recent, Refused, Subscribed, Unsubscribed
+from ..chat.files import Attachment
 from ..chat.lookup import CompanyAnswer, StatusView
 from ..core.errors import EvradarError
 from ..core.labels import KIND_LABELS, STAGE_LABELS
@@ -53,6 +54,8 @@ def lookup(tools: Tools, query: str, console: Console) -> int:
         case Help():
             for usage, what in answer.lines:
                 console.print(f"{usage}: {what}", markup=False, highlight=False)
+        case Attachment():  # files are written by `evradar graph` and `evradar export`
+            console.print("In the terminal, use `evradar graph COMPANY` or `evradar export` to write the file.")
         case Subscribed() | Unsubscribed():  # only chat users subscribe channels; kept for completeness
             console.print("Subscriptions are made in a chat channel with /evradar subscribe.")
         case Refused():

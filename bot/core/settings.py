@@ -42,6 +42,7 @@ CONFIG_VARIABLE = "EVRADAR_CONFIG"
 
 _HANDLER = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*")
 FROM_ENVIRONMENT_ONLY = ("secrets", "config_path")
+WEB_TOKEN = "evradar_web_token"  # the web pages' token when they are served off loopback
 
 Positive = Annotated[int, Field(ge=1)]
 S = TypeVar("S", bound=BaseModel)
@@ -300,8 +301,9 @@ def compose(platforms: Sequence[PlatformSchema], *, fallback: str) -> type[Setti
     platforms; with no routes configured, alerts go to the ``fallback`` platform."""
     known = {p.name: p for p in platforms}
     route = _route_model(known)
+    names = [*(n for p in platforms for n in p.secrets), WEB_TOKEN]
     secrets: Any = create_model(  # type: ignore[call-overload]
-        "Secrets", __base__=Secrets, **{n: (SecretStr | None, None) for p in platforms for n in p.secrets}
+        "Secrets", __base__=Secrets, **{n: (SecretStr | None, None) for n in names}
     )
     sections: dict[str, Any] = {
         p.name: (p.section, Field(default_factory=p.section)) for p in platforms if p.section is not None

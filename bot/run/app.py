@@ -30,11 +30,13 @@ from ..store import feeds as store_feeds
 from ..store import routes as store_routes
 from ..store import subscriptions as store_subscriptions
 from . import health
+from .access import required_token
 from .cluster import Cluster, NoLeases
 from .cluster import Leases as AdvisoryLeases
 from .metrics import Metrics
 from .scheduler import FeedScheduler, LocalRunner
 from .server import Server
+from .web import Pages
 from .workers import Workers, worker_count
 
 log = logging.getLogger("evradar")
@@ -176,6 +178,7 @@ class App:
         rows = await asyncio.to_thread(self.prepare, recover=not clustered)
         if self.settings.server.enabled:
             self.server = Server(health=self.health, metrics=self.render_metrics)
+            Pages(self.settings, self.lookup, token=required_token(self.settings)).mount(self.server.app)
         for platform in self.platforms:
             await platform.start(server=self.server, commands=self.commands, leases=self.leases)
         if self.server is not None:

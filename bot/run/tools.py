@@ -12,6 +12,7 @@ from rich.console import Console
 
 from .. import adapters
 from ..chat.commands import Answer, Commands, Request
+from ..chat.files import Files
 from ..chat.lookup import Lookup
 from ..core.errors import EvradarError
 from ..core.models import Delivered, DeliveryFailed, Destination
@@ -71,10 +72,22 @@ class Tools:
         self.settings = settings
         self.clock = clock
         self.store = open_store(settings)
+        self._lookup: Lookup | None = None
+
+    @property
+    def lookup(self) -> Lookup:
+        """The lookup on this store, built on first use (reading the company knowledge takes a moment)."""
+        if self._lookup is None:
+            self._lookup = Lookup(self.store, company_index(self.settings), clock=self.clock)
+        return self._lookup
+
+    @property
+    def files(self) -> Files:
+        return Files(self.lookup, clock=self.clock)
 
     def answer(self, text: str) -> Answer:
         """What `/evradar <text>` answers, asked from the terminal (it may read, never subscribe)."""
-        commands = Commands(Lookup(self.store, company_index(self.settings), clock=self.clock))
+        commands = Commands(self.lookup)
         return commands.answer(Request(text, TERMINAL, channel="", user=""))
 
     def feeds(self) -> list[store_feeds.FeedRow]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 import discord
@@ -16,7 +17,7 @@ from discord import app_commands
 
 from handlers.companies import CompanyIndex
 
-from ...chat.commands import SUBCOMMANDS, Answer, Commands, Request, split
+from ...chat.commands import SUBCOMMANDS, Answer, Attachment, Commands, Request, split
 from ...core.errors import ConfigError, EvradarError
 from ...core.settings import Settings
 from .render import NO_MENTIONS, render_answer, render_failure
@@ -28,6 +29,8 @@ MANAGE_CHANNELS = 1 << 4
 ADMINISTRATOR = 1 << 3  # implies every other permission
 PATIENCE = 2.0  # seconds an answer may take before it is deferred: Discord drops interactions unanswered in 3 s
 MAX_CHOICES = 25  # Discord shows at most 25 autocomplete choices
+FILE_COMMANDS = ("graph", "export")
+T = TypeVar("T")
 
 
 def use_api_url(api_url: str) -> None:
@@ -59,6 +62,17 @@ class Invocation:
     permissions: int = 0  # the member's permissions in the channel, as Discord's bitfield
 
 
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What answers one command: an embed, and the file it describes when there is one (posted for all to see)."""
+
+    embed: discord.Embed
+    file: Attachment | None = None
+
+    def discord_file(self) -> discord.File | None:
+        return None if self.file is None else discord.File(io.BytesIO(self.file.data), filename=self.file.filename)
+
+
 class CommandRunner:
     """Turns an invocation into a platform-neutral Request, asks Commands in a worker thread, renders."""
 
@@ -76,6 +90,8 @@ class CommandRunner:
         options = invocation.options
         if invocation.name == "lookup":
             return options.get("company", "")
+        if invocation.name in FILE_COMMANDS:
+            return f"{invocation.name} {options.get('company', '')}".strip()
         if invocation.name != "subscribe":
             return invocation.name if invocation.name in SUBCOMMANDS else "help"
         words = ["subscribe", *(self._one_word(c) for c in re.split(r"[,;\n]", options.get("companies", "")))]
@@ -103,16 +119,17 @@ class CommandRunner:
             return self.commands.lookup.company(request.text)  # a company named like a subcommand ("status")
         return self.commands.answer(request)
 
-    async def answer(self, invocation: Invocation) -> discord.Embed:
+    async def answer(self, invocation: Invocation) -> Reply:
         try:
-            return render_answer(await asyncio.to_thread(self.answer_now, invocation))
+            answer = await asyncio.to_thread(self.answer_now, invocation)
+            return Reply(render_answer(answer), answer if isinstance(answer, Attachment) else None)
         except Exception:  # isolation point: one failed answer must not break the command for everyone
             log.exception(
                 "Answering /evradar %s in Discord channel %s failed; the user was asked to try again.",
                 invocation.name,
                 invocation.channel,
             )
-            return render_failure()
+            return Reply(render_failure())
 
     def complete(self, typed: str) -> list[str]:
         return company_choices(self.commands.lookup.index, typed)
@@ -135,11 +152,11 @@ def company_choices(index: CompanyIndex, typed: str, *, limit: int = MAX_CHOICES
 
 
 async def respond_in_time(
-    work: Awaitable[discord.Embed],
+    work: Awaitable[T],
     *,
-    reply: Callable[[discord.Embed], Awaitable[None]],
+    reply: Callable[[T], Awaitable[None]],
     defer: Callable[[], Awaitable[None]],
-    follow_up: Callable[[discord.Embed], Awaitable[None]],
+    follow_up: Callable[[T], Awaitable[None]],
     patience: float = PATIENCE,
 ) -> None:
     """Answer directly when the work is done within ``patience`` seconds; else defer, then follow up."""
@@ -215,6 +232,20 @@ def _group(runner: CommandRunner | None, patience: float) -> app_commands.Group:
     ) -> None:
         await run(interaction, "subscribe", companies=companies, kinds=kinds, stages=stages)
 
+    @group.command(name="graph", description="A picture of a company's partnership network, posted here.")
+    @app_commands.describe(company="A company name, alias or ticker, such as Xiaomi, GWM or TSLA.")
+    async def graph(interaction: discord.Interaction, company: str) -> None:
+        await run(interaction, "graph", company=company)
+
+    @graph.autocomplete("company")
+    async def graph_company(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=n, value=n) for n in (runner.complete(current) if runner else [])]
+
+    @group.command(name="export", description="The stored partnership events as a CSV file.")
+    @app_commands.describe(company="Only this company's events (optional).")
+    async def export(interaction: discord.Interaction, company: str | None = None) -> None:
+        await run(interaction, "export", company=company)
+
     @group.command(name="unsubscribe", description="Stop this channel's subscription (needs Manage Channels).")
     async def unsubscribe(interaction: discord.Interaction) -> None:
         await run(interaction, "unsubscribe")
@@ -225,21 +256,27 @@ def _group(runner: CommandRunner | None, patience: float) -> app_commands.Group:
 async def _gateway_reply(
     interaction: discord.Interaction, runner: CommandRunner | None, invocation: Invocation, patience: float
 ) -> None:
-    async def reply(embed: discord.Embed) -> None:
-        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    async def reply(answer: Reply) -> None:
+        file = answer.discord_file()
+        files: dict[str, Any] = {"file": file} if file else {}
+        await interaction.response.send_message(
+            embed=answer.embed, ephemeral=file is None, allowed_mentions=NO_MENTIONS, **files
+        )
 
     async def defer() -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
 
-    async def follow_up(embed: discord.Embed) -> None:
-        await interaction.edit_original_response(embed=embed, allowed_mentions=NO_MENTIONS)
+    async def follow_up(answer: Reply) -> None:
+        file = answer.discord_file()
+        files: dict[str, Any] = {"attachments": [file]} if file else {}
+        await interaction.edit_original_response(embed=answer.embed, allowed_mentions=NO_MENTIONS, **files)
 
     work = runner.answer(invocation) if runner else _failure()
     await respond_in_time(work, reply=reply, defer=defer, follow_up=follow_up, patience=patience)
 
 
-async def _failure() -> discord.Embed:
-    return render_failure()
+async def _failure() -> Reply:
+    return Reply(render_failure())
 
 
 # -- registering the command -------------------------------------------------------------------------

@@ -11,12 +11,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, NotRequired, TypedDict, cast
 
 import aiohttp
-import discord
 from aiohttp import web
 from nacl.exceptions import CryptoError
 from nacl.signing import VerifyKey
 
-from .commands import MAX_CHOICES, PATIENCE, CommandRunner, Invocation, respond_in_time
+from ...chat.commands import Attachment
+from .commands import MAX_CHOICES, PATIENCE, CommandRunner, Invocation, Reply, respond_in_time
 from .render import render_failure
 
 log = logging.getLogger("evradar.discord")
@@ -89,7 +89,7 @@ class InteractionsEndpoint:
         if kind == PING:
             return web.json_response({"type": PONG})
         if kind == APPLICATION_COMMAND:
-            return web.json_response(await self._command(interaction))
+            return await self._command(interaction)
         if kind == AUTOCOMPLETE:
             return web.json_response(self._choices(interaction))
         return web.Response(status=400, text="evradar answers only pings, slash commands and autocomplete.")
@@ -120,19 +120,21 @@ class InteractionsEndpoint:
             return 401
         return bytes(body)
 
-    async def _command(self, payload: _Interaction) -> dict[str, Any]:
+    async def _command(self, payload: _Interaction) -> web.Response:
         name, options, _ = _subcommand(payload.get("data") or {})
         invocation = Invocation(name, options, _channel(payload), _user(payload), _permissions(payload))
-        decided: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        decided: asyncio.Future[web.Response] = asyncio.get_running_loop().create_future()
 
-        async def reply(embed: discord.Embed) -> None:
-            decided.set_result(_message(embed))
+        async def reply(answer: Reply) -> None:
+            decided.set_result(_response(answer))
 
         async def defer() -> None:
-            decided.set_result({"type": DEFERRED_MESSAGE, "data": {"flags": EPHEMERAL}})
+            decided.set_result(web.json_response({"type": DEFERRED_MESSAGE, "data": {"flags": EPHEMERAL}}))
 
-        async def follow_up(embed: discord.Embed) -> None:
-            await self._edit_original(str(payload.get("application_id", "")), str(payload.get("token", "")), embed)
+        async def follow_up(answer: Reply) -> None:
+            await self._edit_original(
+                str(payload.get("application_id", "")), str(payload.get("token", "")), answer
+            )
 
         job = asyncio.create_task(
             respond_in_time(
@@ -147,18 +149,19 @@ class InteractionsEndpoint:
         job.add_done_callback(self._jobs.discard)
         waiting: set[asyncio.Future[Any]] = {decided, job}
         await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
-        return decided.result() if decided.done() else _message(render_failure())
+        return decided.result() if decided.done() else _response(Reply(render_failure()))
 
-    async def _edit_original(self, application_id: str, token: str, embed: discord.Embed) -> None:
+    async def _edit_original(self, application_id: str, token: str, answer: Reply) -> None:
         """Put the late answer in place of Discord's "thinking…" (the interaction token lasts 15 minutes)."""
         if not (application_id.isascii() and application_id.isdigit()) or not _TOKEN.fullmatch(token):
             log.warning("A deferred Discord interaction had no usable application id or token; it got no answer.")
             return
         url = f"{self._api_url}/webhooks/{application_id}/{token}/messages/@original"
-        body = {"embeds": [embed.to_dict()], "allowed_mentions": {"parse": []}}
+        body: dict[str, Any] = {"embeds": [answer.embed.to_dict()], "allowed_mentions": {"parse": []}}
         try:
             session = await self._session()
-            async with session.patch(url, json=body) as response:
+            sent = {"json": body} if answer.file is None else {"data": multipart(body, answer.file)}
+            async with session.patch(url, **sent) as response:
                 if response.status >= 300:
                     log.warning(
                         "Discord refused evradar's late answer to a slash command (HTTP %d); the user "
@@ -173,7 +176,8 @@ class InteractionsEndpoint:
 
     def _choices(self, payload: _Interaction) -> dict[str, Any]:
         name, _, focused = _subcommand(payload.get("data") or {})
-        names = self.runner.complete(focused[1]) if name == "lookup" and focused[0] == "company" else []
+        wanted = name in ("lookup", "graph", "export") and focused[0] == "company"
+        names = self.runner.complete(focused[1]) if wanted else []
         return {"type": CHOICES, "data": {"choices": [{"name": n, "value": n} for n in names[:MAX_CHOICES]]}}
 
     async def close(self) -> None:
@@ -217,8 +221,25 @@ def _permissions(payload: _Interaction) -> int:
     return int(raw) if str(raw).isascii() and str(raw).isdigit() else 0
 
 
-def _message(embed: discord.Embed) -> dict[str, Any]:
-    return {
-        "type": MESSAGE,
-        "data": {"embeds": [embed.to_dict()], "flags": EPHEMERAL, "allowed_mentions": {"parse": []}},
-    }
+def _response(answer: Reply) -> web.Response:
+    """The interaction response: JSON, or multipart (payload_json plus files[0]) when a file goes with it.
+
+    A file is posted for the whole channel to see; every other answer is for the asker only.
+    """
+    data: dict[str, Any] = {"embeds": [answer.embed.to_dict()], "allowed_mentions": {"parse": []}}
+    if answer.file is None:
+        return web.json_response({"type": MESSAGE, "data": data | {"flags": EPHEMERAL}})
+    writer = multipart({"type": MESSAGE, "data": data}, answer.file)
+    return web.Response(body=writer, headers={"Content-Type": writer.content_type})
+
+
+def multipart(payload: dict[str, Any], file: Attachment) -> aiohttp.MultipartWriter:
+    """Discord's form for messages with files: ``payload_json``, whose ``attachments`` name ``files[n]``."""
+    described = {"id": 0, "filename": file.filename, "description": file.message[:1024]}
+    message = payload.get("data", payload)
+    message["attachments"] = [described]
+    writer = aiohttp.MultipartWriter("form-data")
+    writer.append_json(payload).set_content_disposition("form-data", name="payload_json")
+    part = writer.append(file.data, {"Content-Type": file.content_type})
+    part.set_content_disposition("form-data", name="files[0]", filename=file.filename)
+    return writer

@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
-from ...chat.commands import Answer, Help, Recent, Refused, Subscribed, Unsubscribed
+from ...chat.commands import Answer, Attachment, Help, Recent, Refused, Subscribed, Unsubscribed
 from ...chat.lookup import CompanyAnswer, StatusView
 from ...core.labels import KIND_LABELS, STAGE_LABELS
 from ...core.models import Alert, EventView, Source
@@ -48,6 +48,8 @@ _URL_SAFE = "/:?#@&=+$,;%~!*'-._"  # everything else (spaces, brackets, quotes) 
 _DISCORD_USAGE = {
     "/evradar <company or ticker>": "/evradar lookup company:…",
     "/evradar subscribe <companies> [kinds=…] [stages=…]": "/evradar subscribe companies:… kinds:… stages:…",
+    "/evradar graph <company>": "/evradar graph company:…",
+    "/evradar export [company]": "/evradar export company:…",
 }
 
 
@@ -242,6 +244,11 @@ def render_answer(answer: Answer) -> discord.Embed:
             return Draft("Unsubscribed", text).build()
         case Refused():
             return Draft("Not done", clean(answer.message, DESCRIPTION, markdown=False)).build()
+        case Attachment():  # the file itself is attached beside this embed
+            embed = Draft(answer.filename, clean(answer.message, DESCRIPTION, markdown=False)).build()
+            if answer.content_type == "image/png":
+                embed.set_image(url=f"attachment://{answer.filename}")
+            return embed
         case _:
             assert_never(answer)
 

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -16,10 +17,10 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from ...chat.commands import MAX_TEXT, Commands, Request
+from ...chat.commands import MAX_TEXT, Answer, Attachment, Commands, Refused, Request
 from ...core.ports import HttpRoutes, Leases, Notifier
 from ...core.settings import Settings
 from ..plugin import Platform
@@ -169,7 +170,10 @@ class SlackPlatform:
         may_manage = changes and await self.may_manage(user, channel)
         request = Request(text[:MAX_TEXT], "slack", channel, user, may_manage=may_manage)
         try:
-            message = render.answer_message(await asyncio.to_thread(commands.answer, request))
+            answer: Answer = await asyncio.to_thread(commands.answer, request)
+            if isinstance(answer, Attachment):
+                answer = await self.upload(answer, channel)
+            message = render.answer_message(answer)
         except Exception:  # isolation point: the user gets a sentence, the log gets the traceback
             log.exception("Answering /evradar failed; the user was asked to try again.")
             message = render.problem_message()
@@ -180,6 +184,30 @@ class SlackPlatform:
             return
         if sent.status_code != 200:
             log.warning("Slack refused an /evradar answer (HTTP %d); the user can ask again.", sent.status_code)
+
+    async def upload(self, file: Attachment, channel: str) -> Attachment | Refused:
+        """Post ``file`` in the channel (files_upload_v2: get an upload URL, send the bytes, complete)."""
+        if self.app is None or not self._bot_token:
+            return Refused(
+                "evradar can post files only with a bot token: set SLACK_BOT_TOKEN (the app needs the "
+                f"files:write scope). Meanwhile: {file.message}"
+            )
+        try:
+            await self.app.client.files_upload_v2(
+                channel=channel,
+                content=file.data,
+                filename=file.filename,
+                title=file.filename,
+                initial_comment=file.message,
+            )
+        except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
+            problem = slack_error(exc) if isinstance(exc, SlackApiError) else type(exc).__name__
+            log.warning("Uploading %s to Slack channel %s failed (%s).", file.filename, channel, problem)
+            return Refused(
+                f"Slack did not take the file ({problem}). Invite evradar to this channel (`/invite @evradar`) "
+                "and check that the app has the files:write scope, then ask again."
+            )
+        return replace(file, message=f"Posted {file.filename} in this channel.")
 
     async def _connect_socket(self, handler: AsyncSocketModeHandler) -> None:
         try:

@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from ...chat.commands import Answer, Help, Recent, Refused, Subscribed, Unsubscribed
+from ...chat.commands import Answer, Attachment, Help, Recent, Refused, Subscribed, Unsubscribed
 from ...chat.lookup import CompanyAnswer, StatusView
 from ...core.labels import KIND_LABELS, STAGE_LABELS, headline
 from ...core.models import Alert, EventView, Source
@@ -288,7 +288,7 @@ def answer_message(answer: Answer) -> Message:
             return _subscribed(answer)
         case Unsubscribed():
             return _unsubscribed(answer)
-        case Refused():
+        case Refused() | Attachment():  # a file goes up separately; these are its words
             return _refused(answer)
         case _:
             assert_never(answer)
@@ -396,5 +396,5 @@ def _unsubscribed(answer: Unsubscribed) -> Message:
     return _message([_section([escape(text)])], text)
 
 
-def _refused(answer: Refused) -> Message:
+def _refused(answer: Refused | Attachment) -> Message:
     return _message([_section([mrkdwn(answer.message, SECTION_MAX - 10, one_line=False)])], answer.message)

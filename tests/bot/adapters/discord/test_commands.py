@@ -27,7 +27,7 @@ from bot.run.server import Server
 from bot.run.settings import Settings
 from bot.store import subscriptions as store_subscriptions
 from handlers.companies import CompanyIndex
-from tests.discord_fake import APPLICATION_ID, BOT_TOKEN, GUILD_ID, FakeDiscord, check_payload
+from tests.discord_fake import APPLICATION_ID, BOT_TOKEN, GUILD_ID, FakeDiscord, check_payload, parse_multipart
 from tests.fakes import store_with_deals
 
 CHANNEL = "1100000000000000100"
@@ -155,6 +155,8 @@ class Endpoint:
         async with self.session.post(
             self.url, data=body, headers={**sent, "Content-Type": "application/json"}
         ) as r:
+            if r.content_type == "multipart/form-data":  # an answer with a file
+                return r.status, parse_multipart(r.headers["Content-Type"], await r.read())
             return r.status, (await r.json() if r.content_type == "application/json" else await r.text())
 
 
@@ -412,13 +414,14 @@ async def test_sync_registers_the_command_globally(fake: FakeDiscord) -> None:
     [command] = put.json
     assert command["name"] == "evradar"
     subs = {o["name"]: o for o in command["options"]}
-    assert list(subs) == ["lookup", "recent", "status", "help", "subscribe", "unsubscribe"]
+    assert list(subs) == ["lookup", "recent", "status", "help", "subscribe", "graph", "export", "unsubscribe"]
     assert all(o["type"] == 1 for o in subs.values())
     assert subs["lookup"]["options"][0]["name"] == "company" and subs["lookup"]["options"][0]["autocomplete"]
     assert [o["name"] for o in subs["subscribe"]["options"]] == ["companies", "kinds", "stages"]
     described = [command, *subs.values(), *(o for sub in subs.values() for o in sub.get("options", []))]
     assert all(0 < len(o["description"]) <= 100 for o in described)  # Discord refuses longer ones with 400
-    assert said.startswith("Registered /evradar (lookup, recent, status, help, subscribe, unsubscribe)")
+    names = "lookup, recent, status, help, subscribe, graph, export, unsubscribe"
+    assert said.startswith(f"Registered /evradar ({names})")
     assert "globally" in said and str(APPLICATION_ID) in said
 
 
@@ -449,3 +452,62 @@ async def test_sync_explains_what_is_missing(fake: FakeDiscord) -> None:
     fake.fail("sync_guild", status=403, code=50001, message="Missing Access")
     with pytest.raises(EvradarError, match=r"applications\.commands"):
         await sync_commands(settings_for(fake, discord_bot_token=BOT_TOKEN), guild_id=GUILD_ID)
+
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+async def test_graph_answers_with_the_picture_attached(endpoint: Endpoint) -> None:
+    status, (payload, files) = await endpoint.post(interaction("graph", {"company": "xiaomi"}))
+    assert status == 200 and payload["type"] == 4
+    assert "flags" not in payload["data"]  # posted for the channel, not only for the asker
+    assert payload["data"]["attachments"] == [
+        {
+            "id": 0,
+            "filename": "xiaomi-network.png",
+            "description": payload["data"]["attachments"][0]["description"],
+        }
+    ]
+    embed = payload["data"]["embeds"][0]
+    assert embed["image"]["url"] == "attachment://xiaomi-network.png"
+    assert "Xiaomi's partnership network" in embed["description"]
+    ((filename, data),) = files.values()
+    assert filename == "xiaomi-network.png" and data.startswith(PNG) and len(data) > 10_000
+
+
+async def test_graph_without_events_answers_in_words_and_export_attaches_a_csv(endpoint: Endpoint) -> None:
+    _, body = await endpoint.post(interaction("graph", {"company": "byd"}))
+    assert "no partnership events of BYD" in embed_of(body)["description"]
+    _, (_, files) = await endpoint.post(interaction("export"))
+    ((filename, data),) = files.values()
+    assert filename == "evradar-events.csv" and data.decode("utf-8-sig").count("\r\n") == 4
+
+
+async def test_gateway_graph_sends_a_multipart_interaction_response(
+    fake: FakeDiscord, gateway_client: discord.Client, lookup: Lookup
+) -> None:
+    call = tree_for(gateway_client, Commands(lookup))
+    await call(interaction("graph", {"company": "GWM"}))
+    [response] = fake.of("interaction_callback")
+    assert response.json["type"] == 4 and response.json["data"]["attachments"][0]["filename"] == (
+        "great-wall-motor-network.png"
+    )
+    ((filename, data),) = response.files.values()
+    assert filename == "great-wall-motor-network.png" and data.startswith(PNG)
+
+
+async def test_a_slow_picture_is_deferred_then_attached_to_the_original(fake: FakeDiscord, lookup: Lookup) -> None:
+    commands = SlowCommands(lookup)
+    async for started in start_endpoint(fake, commands):
+        assert started.platform.endpoint is not None
+        started.platform.endpoint.patience = 0.05
+        status, body = await started.post(interaction("graph", {"company": "xiaomi"}))
+        assert (status, body) == (200, {"type": 5, "data": {"flags": 64}})
+        commands.release.set()
+        [edit] = await calls(fake, "edit_webhook_message")
+        assert edit.json["attachments"] == [
+            {"id": 0, "filename": "xiaomi-network.png", "description": edit.json["attachments"][0]["description"]}
+        ]
+        assert edit.json["embeds"][0]["image"]["url"] == "attachment://xiaomi-network.png"
+        ((filename, data),) = edit.files.values()
+        assert filename == "xiaomi-network.png" and data.startswith(PNG)

@@ -278,3 +278,34 @@ async def test_without_a_signing_secret_nothing_is_mounted(fake: FakeSlack, stor
         await platform.stop()
         await server.stop()
         store.close()
+
+
+async def test_graph_uploads_the_picture_to_the_channel(fake: FakeSlack, start_slack: Start) -> None:
+    url = await start_slack()
+    answer = await _ask(fake, url, "graph xiaomi")
+    assert "Posted xiaomi-network.png in this channel" in all_text(answer.body["blocks"])
+    ((channel, filename, data, comment),) = fake.shared
+    assert (channel, filename) == ("C0001", "xiaomi-network.png")
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000
+    assert "Xiaomi's partnership network" in comment
+    assert [c.path for c in fake.requests if "upload" in c.path.lower()] == [
+        "/api/files.getUploadURLExternal",
+        "/upload/F0001",
+        "/api/files.completeUploadExternal",
+    ]
+
+
+async def test_graph_of_a_company_without_events_answers_in_words(fake: FakeSlack, start_slack: Start) -> None:
+    url = await start_slack()
+    answer = await _ask(fake, url, "graph stellantis")
+    assert "no partnership events of Stellantis" in all_text(answer.body["blocks"])
+    assert fake.shared == [] and fake.calls("/api/files.getUploadURLExternal") == []
+
+
+async def test_export_uploads_a_csv(fake: FakeSlack, start_slack: Start) -> None:
+    url = await start_slack()
+    await _ask(fake, url, "export")
+    ((_, filename, data, _),) = fake.shared
+    assert filename == "evradar-events.csv"
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith('"id","partners"') and len(lines) == 3
