@@ -31,6 +31,33 @@ CONTEXT: list[Rule] = [
         near_misses=("buys more than 200 Mercedes trucks",),
     ),
     rule(
+        # A firm named for comparison: it did the same thing, it is not the counterparty.
+        "listing",
+        "join joins joined joining follow follows followed",
+        rf"(?:join|joins|joined|joining|follow|follows|followed)\s+{SLOT}(?=(?:\s*(?:,|,?\s*and)\s+⟦\d+⟧)*"
+        rf"\s+in\s+\w+ing\b)",
+        examples=("GM joins Ford in switching to Tesla's plug",),
+        near_misses=("Toyota joins Ionna as its eighth shareholder",),
+    ),
+    rule(
+        "listing",
+        "unlike not",
+        rf"(?:unlike|not)\s+{SLOT}\s*[:,]",
+        examples=("Not Tesla: Uber picks Lucid for its robotaxis", "Unlike Tesla, Ford licenses CATL cells"),
+        near_misses=("Uber does not pick Tesla for its robotaxis",),
+    ),
+    rule(
+        # A relative clause about a firm's own customers or backers: "LG, whose cells go to Tesla".
+        "listing",
+        "whose which who",
+        rf"(?:whose|which|who)\s+(?:(?!(?:and|but)\b)[^\s;]+\s+){{0,6}}?(?:to|for|with|from)\s+{SLOT}",
+        examples=(
+            "Ganfeng will supply lithium to LG, whose cells go to Tesla and GM",
+            "Seres, which builds Aito cars with Huawei's help, opened a factory",
+        ),
+        near_misses=("Ganfeng will supply lithium to LG Energy Solution from 2023",),
+    ),
+    rule(
         "former",
         "former ex old defunct idle idled closed shuttered disused",
         rf"(?:former|ex-|old|defunct|idle|idled|closed|shuttered|disused)\s+{SLOT}",

@@ -135,10 +135,14 @@ SIGNALS: list[Rule] = [
         "grid megapack megapacks utility energy stationary mwh mw power interconnector aemo big bess ess "
         "storage solar",
         r"(?:grid|megapacks?|utility[- ](?:scale|storage)|energy[- ]storage|stationary storage|mwh|mw|"
-        r"power plants?|interconnector|aemo|big battery|bess|ess|storage (?:projects?|systems?|plants?|"
+        r"power plants?|interconnector|aemo|big battery(?! (?:cell )?(?:plants?|factor(?:y|ies)))|bess|ess|"
+        r"storage (?:projects?|systems?|plants?|"
         r"contracts?|orders?|capacity|sites?|facilit(?:y|ies))|solar[- ](?:plus[- ])?storage)\b",
         examples=("SK On wins its first energy-storage order", "CATL to supply batteries for a 19 GWh BESS"),
-        near_misses=("CATL to supply batteries for BMW's electric cars",),
+        near_misses=(
+            "CATL to supply batteries for BMW's electric cars",
+            "LG and Stellantis pick Windsor for a big battery plant",
+        ),
     ),
     rule(
         "off:hydrogen",
@@ -279,9 +283,14 @@ SIGNALS: list[Rule] = [
     ),
     rule(
         "digest_start",
-        "weekly daily morning evening the this",
-        r"(?:weekly|daily|morning|evening|the week|"
-        r"this week)\b",
+        "weekly daily morning evening the this opinion analysis commentary column explainer interview podcast",
+        r"(?:(?:weekly|daily|morning|evening|the week|this week)\b|"
+        r"(?:opinion|analysis|commentary|column|explainer|interview|podcast)\s*:)",
+        examples=(
+            "Opinion: Western carmakers need Chinese partners",
+            "Analysis: why battery ventures keep forming",
+        ),
+        near_misses=("Stellantis and CATL sign an LFP deal after months of analysis",),
     ),
     rule(
         "consumer_deals",
