@@ -94,6 +94,22 @@ ALERTS = [
         "investment",
         "announced",
     ),
+    (
+        "Umicore to supply nickel to LG Energy Solution, whose cells go to Ford and Volvo",
+        "Umicore agreed to supply nickel sulfate to LG Energy Solution, which makes cells for Ford and Volvo, "
+        "from its plant in Finland for electric-vehicle batteries.",
+        {"Umicore", "LG Energy Solution"},
+        "supply",
+        "announced",
+    ),
+    (
+        "Stellantis joins Renault in switching to Tesla's charging plug",
+        "Stellantis agreed with Tesla that its electric cars in North America will use the NACS port and gain "
+        "access to Superchargers.",
+        {"Stellantis", "Tesla"},
+        "charging",
+        "announced",
+    ),
 ]
 
 # Headlines a keyword filter alerts on and evradar must not.
@@ -127,6 +143,11 @@ TRAPS = [
     (
         "Kia extends sponsorship of the Australian Open tennis tournament",
         "Kia will stay the event's major sponsor and supply a courtesy fleet of cars.",
+    ),
+    (
+        "Opinion: Carmakers need partners like Leapmotor and Xpeng more than ever",
+        "A columnist argues that Stellantis and Volkswagen show why Western carmakers tie up with Chinese "
+        "EV makers.",
     ),
     (
         "Bajaj Auto and Triumph launch 400cc petrol motorcycles",
@@ -230,3 +251,15 @@ def test_stage_moves_with_the_wording(handler: EvPartnershipHandler) -> None:
         )
     )
     assert [d.stage for d in (talks, signed, ended) if d] == ["talks", "announced", "ended"]
+
+
+def test_a_venture_named_after_its_owners_beside_both_is_not_a_third_party(handler: EvPartnershipHandler) -> None:
+    detection = handler.detect(
+        _item(
+            "Volkswagen to lift stake in its JAC venture to 75%",
+            "Volkswagen will spend about 1 billion euros to buy half of JAC's state-owned parent and take 75% of "
+            "their electric-car venture JAC Volkswagen.",
+        )
+    )
+    assert detection is not None and detection.alert
+    assert set(detection.partners) == {"Volkswagen", "JAC"}
