@@ -103,6 +103,13 @@ ALERTS = [
         "announced",
     ),
     (
+        "Uber orders 20,000 Lucids for its ride-hailing network",
+        "The ride-hailing company will buy the electric SUVs over six years for drivers in U.S. cities.",
+        {"Uber", "Lucid"},
+        "supply",
+        "announced",
+    ),
+    (
         "Stellantis joins Renault in switching to Tesla's charging plug",
         "Stellantis agreed with Tesla that its electric cars in North America will use the NACS port and gain "
         "access to Superchargers.",
@@ -148,6 +155,10 @@ TRAPS = [
         "Opinion: Carmakers need partners like Leapmotor and Xpeng more than ever",
         "A columnist argues that Stellantis and Volkswagen show why Western carmakers tie up with Chinese "
         "EV makers.",
+    ),
+    (
+        "Hertz sells 20,000 Teslas from its rental fleet",
+        "The rental company is selling a third of its electric cars and buying gasoline cars instead.",
     ),
     (
         "Bajaj Auto and Triumph launch 400cc petrol motorcycles",
