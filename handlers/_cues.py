@@ -301,10 +301,21 @@ _cue(
     "supply",
     True,
     "pick* select* choos* chose tap* name* appoint*",
-    rf"(?:picks?|picked|selects?|selected|chooses?|chose|taps?|tapped|names?|named|appoints?)\s+{_S}\s+"
-    rf"(?:as|for|to)\b",
-    examples="BMW picks CATL as its cell supplier",
-    misses="BMW picks a new chief as part of a shake-up",
+    rf"(?:picks?|picked|selects?|selected|chooses?|chose|taps?|tapped|names?|named|appoints?)\s+{_S}"
+    rf"(?=(?:\s*(?:,|,?\s*and|&)\s+⟦\d+⟧)*\s+(?:as|for|to)\b)",
+    examples="BMW picks CATL as its cell supplier | BMW taps EVE Energy, CATL for round cells",
+    misses="BMW picks a new chief as part of a shake-up | BMW taps CATL, then builds its own cells",
+)
+_cue(
+    "awards to",
+    CUE.strong,
+    "supply",
+    True,
+    "award awards awarded awarding",
+    rf"(?:award|awards|awarded|awarding)\s+(?:[^\s⟦;]++\s+){{0,8}}?(?:contracts?|orders?|deals?|business)\s+"
+    rf"(?:[^\s⟦;]++\s+){{0,8}}?to\s+{_SHORT}{_S}",
+    examples="BMW awarded contracts for round battery cells to CATL and EVE Energy",
+    misses="BMW was awarded a prize for its battery design | BMW awarded the contract to its own plant",
 )
 _cue(
     "access to",
