@@ -6,6 +6,7 @@ A check reads the headline, the first lede sentences and the sentence that state
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -14,6 +15,8 @@ from . import _lexicon as lx
 from ._passage import Role
 from ._sentence import Sentence
 from ._weights import HEADLINE_DEAL_WORDS, PENALTY
+
+_VENTURE = re.compile(r"\b(?:joint venture|venture|jv|partnership|alliance)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,8 @@ def _aside(s: Story) -> bool:
 
 
 def _acquisition(s: Story) -> bool:
+    if any(x.has("ended") and _VENTURE.search(x.text) for x in s.head[:2]):
+        return False  # a venture ended and its assets split: one side taking over a part is the exit
     return any(
         x.has("acquisition")
         and not (x.has("part_ownership") or "%" in x.text)

@@ -110,6 +110,14 @@ ALERTS = [
         "announced",
     ),
     (
+        "Toyota and Panasonic to split their battery venture",
+        "Toyota and Panasonic will end their EV battery joint venture; Toyota takes over the Japanese plants "
+        "and Panasonic keeps the lines in China.",
+        {"Toyota", "Panasonic"},
+        "joint_venture",
+        "ended",
+    ),
+    (
         "Stellantis joins Renault in switching to Tesla's charging plug",
         "Stellantis agreed with Tesla that its electric cars in North America will use the NACS port and gain "
         "access to Superchargers.",
