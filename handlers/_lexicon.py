@@ -84,7 +84,7 @@ CONTEXT: list[Rule] = [
     rule(
         "describes_unit",
         "⟦",
-        rf"{SLOT}\s+(?:unit|subsidiary|arm|brand|affiliate|division|parent|owner|"
+        rf"{SLOT}(?:\s+|-)(?:unit|subsidiary|arm|brand|affiliate|division|parent|owner|"
         rf"sister company|spin-?off|spinoff|group company|supplier|customer|client|rival|partner|backer)\s+{SLOT}",
         after=(
             " unit",
@@ -104,9 +104,14 @@ CONTEXT: list[Rule] = [
             " rival",
             " partner",
             " backer",
+            "-",
         ),
-        examples=("Volkswagen unit Scout Motors", "Tesla supplier Panasonic signs a recycling deal with Redwood"),
-        near_misses=("Tesla and Panasonic sign a deal",),
+        examples=(
+            "Volkswagen unit Scout Motors",
+            "Tesla supplier Panasonic signs a recycling deal with Redwood",
+            "Tesla-rival Lucid signs a cell deal with Panasonic",
+        ),
+        near_misses=("Tesla and Panasonic sign a deal", "a Tesla-Panasonic supply deal"),
     ),
     rule(
         "describes_prev",
