@@ -41,9 +41,13 @@ CONTEXT: list[Rule] = [
     ),
     rule(
         "listing",
-        "unlike not",
-        rf"(?:unlike|not)\s+{SLOT}\s*[:,]",
-        examples=("Not Tesla: Uber picks Lucid for its robotaxis", "Unlike Tesla, Ford licenses CATL cells"),
+        "unlike not after",
+        rf"(?:unlike|not|after)\s+{SLOT}\s*[:,]",
+        examples=(
+            "Not Tesla: Uber picks Lucid for its robotaxis",
+            "Unlike Tesla, Ford licenses CATL cells",
+            "After Tesla, Rivian opens its chargers to Ford drivers",
+        ),
         near_misses=("Uber does not pick Tesla for its robotaxis",),
     ),
     rule(

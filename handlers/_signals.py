@@ -153,10 +153,14 @@ SIGNALS: list[Rule] = [
     ),
     rule(
         "off:motors",
-        "industrial motor motors pumps compressors hvac machinery",
-        r"(?:industrial (?:electric )?(?:motors?|drives|automation|equipment|machinery)|motors? for "
+        "industrial factory motor motors pumps compressors hvac machinery",
+        r"(?:(?:industrial|factory) (?:electric )?(?:motors?|drives|automation|equipment|machinery)|motors? for "
         r"(?:industr\w+|pumps|fans|compressors|machinery|factories|appliances)|hvac|compressors|pumps)\b",
-        examples=("a venture to make industrial electric motors", "motors for pumps and fans"),
+        examples=(
+            "a venture to make industrial electric motors",
+            "motors for pumps and fans",
+            "a JV for factory motors",
+        ),
         near_misses=("electric motors for its SUVs",),
     ),
     rule(

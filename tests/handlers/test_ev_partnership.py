@@ -118,6 +118,13 @@ ALERTS = [
         "ended",
     ),
     (
+        "After Tesla, Rivian lets Ford drivers use its chargers",
+        "Rivian signed an agreement with Ford to let Ford EV owners use the Rivian Adventure Network.",
+        {"Rivian", "Ford"},
+        "charging",
+        "announced",
+    ),
+    (
         "Stellantis joins Renault in switching to Tesla's charging plug",
         "Stellantis agreed with Tesla that its electric cars in North America will use the NACS port and gain "
         "access to Superchargers.",
@@ -163,6 +170,10 @@ TRAPS = [
         "Opinion: Carmakers need partners like Leapmotor and Xpeng more than ever",
         "A columnist argues that Stellantis and Volkswagen show why Western carmakers tie up with Chinese "
         "EV makers.",
+    ),
+    (
+        "Nidec and Mitsubishi Electric form JV for factory motors",
+        "The joint venture will make electric motors for pumps and industrial machinery.",
     ),
     (
         "Hertz sells 20,000 Teslas from its rental fleet",
