@@ -81,6 +81,10 @@ def _existing_venture(s: Story) -> bool:
     return any(x.has("existing_venture") for x in s.head[:2])
 
 
+def _venture_news(s: Story) -> bool:
+    return any(x.has("venture_news") for x in s.head[:2])
+
+
 CHECKS: tuple[tuple[Callable[[Story], bool], float, str], ...] = (
     (_digest, PENALTY.digest, "reads like a digest of several stories"),
     (_shopping, PENALTY.shopping, "reads like a shopping post"),
@@ -95,6 +99,7 @@ CHECKS: tuple[tuple[Callable[[Story], bool], float, str], ...] = (
         PENALTY.existing_venture,
         "a loan to or expansion of an existing joint venture, not a new partnership",
     ),
+    (_venture_news, PENALTY.venture_news, "news of a venture that already exists, not a new deal"),
 )
 
 

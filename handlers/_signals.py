@@ -269,6 +269,19 @@ SIGNALS: list[Rule] = [
         near_misses=("Toyota and Panasonic form a battery joint venture",),
     ),
     rule(
+        "venture_news",
+        "joint venture jv",
+        r"(?:joint venture|venture|jv)(?:\s+(?:with|of|between)\s+(?:[\w-]+\s+){0,2}?⟦\d+⟧"
+        r"(?:\s*(?:,|and|&)\s*⟦\d+⟧)*)?\s+(?:slows?|slowed|delays?|delayed|paus(?:es|ed)|hits?|reach(?:es|ed)|"
+        r"opens?|opened|(?:starts?|started|begins?|began) (?:production|output|mass production)|cuts?|lays? off|"
+        r"hires?|posts?|reports?|recalls?)\b",
+        examples=("Ford's battery JV with SK On slows hiring", "the joint venture reached full production"),
+        near_misses=(
+            "Ford and SK On form a battery JV to build three plants",
+            "the venture will start production",
+        ),
+    ),
+    rule(
         "dispute",
         "settle* lawsuit lawsuits sue sues sued suing litigation dispute feud trade court antitrust import "
         "lawmakers senators senator congress republicans democrats question questions questioned scrutiny",

@@ -176,6 +176,11 @@ TRAPS = [
         "The joint venture will make electric motors for pumps and industrial machinery.",
     ),
     (
+        "Toyota profit falls; battery JV with Panasonic slows hiring",
+        "Toyota's quarterly profit fell, and Prime Planet, its EV battery joint venture with Panasonic, "
+        "delayed hiring at a Japanese plant.",
+    ),
+    (
         "Hertz sells 20,000 Teslas from its rental fleet",
         "The rental company is selling a third of its electric cars and buying gasoline cars instead.",
     ),
