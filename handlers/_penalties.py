@@ -49,7 +49,8 @@ def _aside(s: Story) -> bool:
 
 
 def _acquisition(s: Story) -> bool:
-    if any(x.has("ended") and _VENTURE.search(x.text) for x in s.head[:2]):
+    head = s.head[:2]
+    if any(x.has("ended") for x in head) and any(_VENTURE.search(x.text) for x in head):
         return False  # a venture ended and its assets split: one side taking over a part is the exit
     return any(
         x.has("acquisition")
