@@ -54,10 +54,12 @@ CONTEXT: list[Rule] = [
         # A relative clause about a firm's own customers or backers: "LG, whose cells go to Tesla".
         "listing",
         "whose which who",
-        rf"(?:whose|which|who)\s+(?:(?!(?:and|but)\b)[^\s;]+\s+){{0,6}}?(?:to|for|with|from)\s+{SLOT}",
+        rf"(?:whose|which|who)\s+(?:(?!(?:and|but)\b)[^\s;]+\s+){{0,6}}?(?:to|for|with|from|supply|supplies|"
+        rf"serve|serves)\s+{SLOT}",
         examples=(
             "Ganfeng will supply lithium to LG, whose cells go to Tesla and GM",
             "Seres, which builds Aito cars with Huawei's help, opened a factory",
+            "Verkor opened its first cell plant, which will supply Renault",
         ),
         near_misses=("Ganfeng will supply lithium to LG Energy Solution from 2023",),
     ),
