@@ -272,10 +272,14 @@ SIGNALS: list[Rule] = [
         "venture_news",
         "joint venture jv",
         r"(?:joint venture|venture|jv)(?:\s+(?:with|of|between)\s+(?:[\w-]+\s+){0,2}?⟦\d+⟧"
-        r"(?:\s*(?:,|and|&)\s*⟦\d+⟧)*)?\s+(?:slows?|slowed|delays?|delayed|paus(?:es|ed)|hits?|reach(?:es|ed)|"
+        r"(?:\s*(?:,|and|&)\s*⟦\d+⟧)*)?,?\s+(?:slows?|slowed|delays?|delayed|paus(?:es|ed)|hits?|reach(?:es|ed)|"
         r"opens?|opened|(?:starts?|started|begins?|began) (?:production|output|mass production)|cuts?|lays? off|"
         r"hires?|posts?|reports?|recalls?)\b",
-        examples=("Ford's battery JV with SK On slows hiring", "the joint venture reached full production"),
+        examples=(
+            "Ford's battery JV with SK On slows hiring",
+            "the joint venture reached full production",
+            "Ultium Cells, the carmaker's battery joint venture, reached full output",
+        ),
         near_misses=(
             "Ford and SK On form a battery JV to build three plants",
             "the venture will start production",
