@@ -41,6 +41,14 @@ CONTEXT: list[Rule] = [
     ),
     rule(
         "listing",
+        "⟦",
+        rf"{SLOT}(?:\s*,)?\s+among others\b",
+        after=(" among", ", among"),
+        examples=("the plant is expected to supply Tesla among others",),
+        near_misses=("the plant will supply Tesla from 2025",),
+    ),
+    rule(
+        "listing",
         "unlike not after",
         rf"(?:unlike|not|after)\s+{SLOT}\s*[:,]",
         examples=(
