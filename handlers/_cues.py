@@ -25,9 +25,12 @@ _cue(
     "investment",
     True,
     "invest* put puts putting pour* inject* commit*",
-    rf"(?:invest\w*|puts?|putting|pour\w*|inject\w*|commit\w*){_GAP}(?:in|into)\s+{_SHORT}{_S}",
-    examples="Toyota invests $400 million in Pony.ai | Honda will pour $2 billion into Cruise",
-    misses="Toyota invests in a new plant in Kentucky",
+    rf"(?:(?:invest\w*|pour\w*|inject\w*|commit\w*){_GAP}|(?:puts?|putting)\s+(?:(?:about|up to|another|nearly|"
+    rf"some|an extra)\s+)?(?:[$€£¥]|rs\.?\s*|us\$|eur\s*|usd\s*)?\d[^\s⟦;]*(?:\s+[^\s⟦;]++){{0,4}}?\s+)"
+    rf"(?:in|into)\s+{_SHORT}{_S}",
+    examples="Toyota invests $400 million in Pony.ai | Honda will pour $2 billion into Cruise | "
+    "BII will put Rs 1,925 crore in Mahindra's EV unit",
+    misses="Toyota invests in a new plant in Kentucky | Waymo will put its driver in Hyundai's robotaxis",
 )
 _cue(
     "stake in",
