@@ -16,7 +16,9 @@ SIGNALS: list[Rule] = [
         "reduc* trim* pare* lower* hand* cede* ceding give gives giving",
         r"(?:exit\w*|pull\w* (?:out|back)|quit\w*|scraps|scrapped|scrapping|cancel\w*|terminat\w*|"
         r"unwind\w*|unwound|wind\w* down|withdr[ae]w\w*|back\w* out|abandon\w*|dissolv\w*|break\w* up|"
-        r"broke up|splits?|ditch\w*|call\w* off|walk\w* away|revok\w*|no longer|sole owner|full ownership|"
+        r"broke up|"
+        r"(?<!evenly )(?<!equally )splits?(?! (?:company|firm|business|venture|joint venture))|"
+        r"ditch\w*|call\w* off|walk\w* away|revok\w*|no longer|sole owner|full ownership|"
         r"buys? out|bought out|buying out|buyout|takes? full control|steps? back|stepped back|stepping back|"
         r"paus(?:e|es|ed|ing)|suspend\w*|shelv(?:e|es|ed|ing)|put on hold|puts? on ice|reject\w*|block\w*|"
         r"veto\w*|(?:stop\w*|halt\w*|ceas\w*) (?:\w+ing\b|production|assembly|work|supplies)|"

@@ -286,6 +286,13 @@ def test_stage_moves_with_the_wording(handler: EvPartnershipHandler) -> None:
         )
     )
     assert [d.stage for d in (talks, signed, ended) if d] == ["talks", "announced", "ended"]
+    split = handler.detect(
+        _item(
+            "Grab and Gogoro set up electric scooter company",
+            "Grab and Gogoro formed an evenly split company that will rent electric scooters to drivers.",
+        )
+    )
+    assert split is not None and split.stage == "announced"
 
 
 def test_a_venture_named_after_its_owners_beside_both_is_not_a_third_party(handler: EvPartnershipHandler) -> None:
