@@ -25,9 +25,12 @@ _cue(
     "investment",
     True,
     "invest* put puts putting pour* inject* commit*",
-    rf"(?:invest\w*|puts?|putting|pour\w*|inject\w*|commit\w*){_GAP}(?:in|into)\s+{_SHORT}{_S}",
-    examples="Toyota invests $400 million in Pony.ai | Honda will pour $2 billion into Cruise",
-    misses="Toyota invests in a new plant in Kentucky",
+    rf"(?:(?:invest\w*|pour\w*|inject\w*|commit\w*){_GAP}|(?:puts?|putting)\s+(?:(?:about|up to|another|nearly|"
+    rf"some|an extra)\s+)?(?:[$€£¥]|rs\.?\s*|us\$|eur\s*|usd\s*)?\d[^\s⟦;]*(?:\s+[^\s⟦;]++){{0,4}}?\s+)"
+    rf"(?:in|into)\s+{_SHORT}{_S}",
+    examples="Toyota invests $400 million in Pony.ai | Honda will pour $2 billion into Cruise | "
+    "BII will put Rs 1,925 crore in Mahindra's EV unit",
+    misses="Toyota invests in a new plant in Kentucky | Waymo will put its driver in Hyundai's robotaxis",
 )
 _cue(
     "stake in",
@@ -301,10 +304,21 @@ _cue(
     "supply",
     True,
     "pick* select* choos* chose tap* name* appoint*",
-    rf"(?:picks?|picked|selects?|selected|chooses?|chose|taps?|tapped|names?|named|appoints?)\s+{_S}\s+"
-    rf"(?:as|for|to)\b",
-    examples="BMW picks CATL as its cell supplier",
-    misses="BMW picks a new chief as part of a shake-up",
+    rf"(?:picks?|picked|selects?|selected|chooses?|chose|taps?|tapped|names?|named|appoints?)\s+{_S}"
+    rf"(?=(?:\s*(?:,|,?\s*and|&)\s+⟦\d+⟧)*\s+(?:as|for|to)\b)",
+    examples="BMW picks CATL as its cell supplier | BMW taps EVE Energy, CATL for round cells",
+    misses="BMW picks a new chief as part of a shake-up | BMW taps CATL, then builds its own cells",
+)
+_cue(
+    "awards to",
+    CUE.strong,
+    "supply",
+    True,
+    "award awards awarded awarding",
+    rf"(?:award|awards|awarded|awarding)\s+(?:[^\s⟦;]++\s+){{0,8}}?(?:contracts?|orders?|deals?|business)\s+"
+    rf"(?:[^\s⟦;]++\s+){{0,8}}?to\s+{_SHORT}{_S}",
+    examples="BMW awarded contracts for round battery cells to CATL and EVE Energy",
+    misses="BMW was awarded a prize for its battery design | BMW awarded the contract to its own plant",
 )
 _cue(
     "access to",

@@ -96,6 +96,19 @@ _aspect(
     "venture capital firm | a company spokesman",
 )
 _aspect(
+    "k:plant together",
+    Aspect("joint_venture", decisive=True, lean=KIND_LEAN.plain),
+    "⟦",
+    r"⟦\d+⟧(?:\s*(?:,|,?\s*and|&)\s+⟦\d+⟧)+\s+(?:(?:to|will|plan to|agree to)\s+)?(?:build|builds|plan|plans|"
+    r"set up|sets up|develop|develops|pick \S+ for|picks \S+ for|sign (?:deals?|agreements?|pacts?) for|"
+    r"signs (?:deals?|agreements?|pacts?) for)\s+(?:(?!(?:to|at|in|of|on|from|with)\b)[\w$.,-]+\s+){0,6}?"
+    r"(?:plants?|factory|gigafactory|"
+    r"refinery|smelter)\b",
+    "Ford, SK On and EcoPro BM plan a Quebec cathode plant | VinFast and Gotion to build an LFP cell plant | "
+    "GM, Samsung SDI sign deals for an Indiana cell plant",
+    "Ford plans a Quebec cathode plant with SK On | Ford and SK On plan to cut costs at the plant",
+)
+_aspect(
     "k:joint plant",
     Aspect("joint_venture", decisive=True, lean=KIND_LEAN.plain),
     "partner partners partnering consortium",

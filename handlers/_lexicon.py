@@ -31,6 +31,47 @@ CONTEXT: list[Rule] = [
         near_misses=("buys more than 200 Mercedes trucks",),
     ),
     rule(
+        # A firm named for comparison: it did the same thing, it is not the counterparty.
+        "listing",
+        "join joins joined joining follow follows followed",
+        rf"(?:join|joins|joined|joining|follow|follows|followed)\s+{SLOT}(?=(?:\s*(?:,|,?\s*and)\s+⟦\d+⟧)*"
+        rf"\s+in\s+\w+ing\b)",
+        examples=("GM joins Ford in switching to Tesla's plug",),
+        near_misses=("Toyota joins Ionna as its eighth shareholder",),
+    ),
+    rule(
+        "listing",
+        "⟦",
+        rf"{SLOT}(?:\s*,)?\s+among others\b",
+        after=(" among", ", among"),
+        examples=("the plant is expected to supply Tesla among others",),
+        near_misses=("the plant will supply Tesla from 2025",),
+    ),
+    rule(
+        "listing",
+        "unlike not after",
+        rf"(?:unlike|not|after)\s+{SLOT}\s*[:,]",
+        examples=(
+            "Not Tesla: Uber picks Lucid for its robotaxis",
+            "Unlike Tesla, Ford licenses CATL cells",
+            "After Tesla, Rivian opens its chargers to Ford drivers",
+        ),
+        near_misses=("Uber does not pick Tesla for its robotaxis",),
+    ),
+    rule(
+        # A relative clause about a firm's own customers or backers: "LG, whose cells go to Tesla".
+        "listing",
+        "whose which who",
+        rf"(?:whose|which|who)\s+(?:(?!(?:and|but)\b)[^\s;]+\s+){{0,6}}?(?:to|for|with|from|supply|supplies|"
+        rf"serve|serves)\s+{SLOT}",
+        examples=(
+            "Ganfeng will supply lithium to LG, whose cells go to Tesla and GM",
+            "Seres, which builds Aito cars with Huawei's help, opened a factory",
+            "Verkor opened its first cell plant, which will supply Renault",
+        ),
+        near_misses=("Ganfeng will supply lithium to LG Energy Solution from 2023",),
+    ),
+    rule(
         "former",
         "former ex old defunct idle idled closed shuttered disused",
         rf"(?:former|ex-|old|defunct|idle|idled|closed|shuttered|disused)\s+{SLOT}",
@@ -57,7 +98,7 @@ CONTEXT: list[Rule] = [
     rule(
         "describes_unit",
         "⟦",
-        rf"{SLOT}\s+(?:unit|subsidiary|arm|brand|affiliate|division|parent|owner|"
+        rf"{SLOT}(?:\s+|-)(?:unit|subsidiary|arm|brand|affiliate|division|parent|owner|"
         rf"sister company|spin-?off|spinoff|group company|supplier|customer|client|rival|partner|backer)\s+{SLOT}",
         after=(
             " unit",
@@ -77,9 +118,14 @@ CONTEXT: list[Rule] = [
             " rival",
             " partner",
             " backer",
+            "-",
         ),
-        examples=("Volkswagen unit Scout Motors", "Tesla supplier Panasonic signs a recycling deal with Redwood"),
-        near_misses=("Tesla and Panasonic sign a deal",),
+        examples=(
+            "Volkswagen unit Scout Motors",
+            "Tesla supplier Panasonic signs a recycling deal with Redwood",
+            "Tesla-rival Lucid signs a cell deal with Panasonic",
+        ),
+        near_misses=("Tesla and Panasonic sign a deal", "a Tesla-Panasonic supply deal"),
     ),
     rule(
         "describes_prev",

@@ -41,6 +41,12 @@ MEDIA = frozenset(
 }
 
 _ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Z0-9&]{1,7}|[A-Z][a-z]?[A-Z][A-Z0-9&]{0,5})\s*\)")
+# A quantity bought right before a plural name: "orders 100,000 Teslas", "to buy up to 5,000 Rivians".
+_ORDERED = re.compile(
+    r"\b(?:orders?|ordered|ordering|buys?|bought|buying|purchases?|purchased|reserves?|reserved)\s+"
+    r"(?:(?:up to|about|around|nearly|more than|another|an extra)\s+)?\d[\d,.]*\s*(?:k|m|million)?\s+$",
+    re.IGNORECASE,
+)
 _CAPITALISED = re.compile(r"\b([A-Z][A-Za-z]+|[A-Z]{2,})(?:'s)?\b")
 
 
@@ -164,6 +170,9 @@ def _find_all(index: CompanyIndex, plan: Sequence[Passage]) -> None:
             continue  # nothing spans the headline's end
         if not mention.known and mention.start < title_end and not mention.ticker:
             continue  # in Title Case every word looks like a name
+        if mention.plural and _ORDERED.search(joined, max(0, mention.start - 40), mention.start):
+            m = mention  # "orders 100,000 Teslas": the maker is who sells them
+            mention = Mention(m.name, m.start, m.end, m.known, m.possessive, m.ticker, m.weak)
         i = bisect_right(starts, mention.start) - 1
         shift = starts[i]
         if shift:

@@ -6,6 +6,7 @@ A check reads the headline, the first lede sentences and the sentence that state
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -14,6 +15,8 @@ from . import _lexicon as lx
 from ._passage import Role
 from ._sentence import Sentence
 from ._weights import HEADLINE_DEAL_WORDS, PENALTY
+
+_VENTURE = re.compile(r"\b(?:joint venture|venture|jv|partnership|alliance)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,9 @@ def _aside(s: Story) -> bool:
 
 
 def _acquisition(s: Story) -> bool:
+    head = s.head[:2]
+    if any(x.has("ended") for x in head) and any(_VENTURE.search(x.text) for x in head):
+        return False  # a venture ended and its assets split: one side taking over a part is the exit
     return any(
         x.has("acquisition")
         and not (x.has("part_ownership") or "%" in x.text)
@@ -76,6 +82,10 @@ def _existing_venture(s: Story) -> bool:
     return any(x.has("existing_venture") for x in s.head[:2])
 
 
+def _venture_news(s: Story) -> bool:
+    return any(x.has("venture_news") for x in s.head[:2])
+
+
 CHECKS: tuple[tuple[Callable[[Story], bool], float, str], ...] = (
     (_digest, PENALTY.digest, "reads like a digest of several stories"),
     (_shopping, PENALTY.shopping, "reads like a shopping post"),
@@ -90,6 +100,7 @@ CHECKS: tuple[tuple[Callable[[Story], bool], float, str], ...] = (
         PENALTY.existing_venture,
         "a loan to or expansion of an existing joint venture, not a new partnership",
     ),
+    (_venture_news, PENALTY.venture_news, "news of a venture that already exists, not a new deal"),
 )
 
 

@@ -16,7 +16,9 @@ SIGNALS: list[Rule] = [
         "reduc* trim* pare* lower* hand* cede* ceding give gives giving",
         r"(?:exit\w*|pull\w* (?:out|back)|quit\w*|scraps|scrapped|scrapping|cancel\w*|terminat\w*|"
         r"unwind\w*|unwound|wind\w* down|withdr[ae]w\w*|back\w* out|abandon\w*|dissolv\w*|break\w* up|"
-        r"broke up|splits?|ditch\w*|call\w* off|walk\w* away|revok\w*|no longer|sole owner|full ownership|"
+        r"broke up|"
+        r"(?<!evenly )(?<!equally )splits?(?! (?:company|firm|business|venture|joint venture))|"
+        r"ditch\w*|call\w* off|walk\w* away|revok\w*|no longer|sole owner|full ownership|"
         r"buys? out|bought out|buying out|buyout|takes? full control|steps? back|stepped back|stepping back|"
         r"paus(?:e|es|ed|ing)|suspend\w*|shelv(?:e|es|ed|ing)|put on hold|puts? on ice|reject\w*|block\w*|"
         r"veto\w*|(?:stop\w*|halt\w*|ceas\w*) (?:\w+ing\b|production|assembly|work|supplies)|"
@@ -26,7 +28,7 @@ SIGNALS: list[Rule] = [
         r"(?:cede[sd]?|ceding|gives? up|giving up) (?:\w+ )?control|"
         r"(?:sell\w*|sold) (?:its|their|all|the) (?:[\w⟦⟧%-]+ ){0,5}?(?:stake|shares|holding|interest)\b|"
         r"leav\w* (?:the |its )?(?:\w+ ){0,2}(?:venture|partnership|alliance)|leaves\b|"
-        r"end(?:s|ed|ing)? (?:its |their |the )?(?:[\w:]+[ -]){0,3}?(?:partnership|venture|jv|alliance|deal|"
+        r"end(?:s|ed|ing)? (?:its |their |the )?(?:[\w:.]+[ -]){0,3}?(?:partnership|venture|jv|alliance|deal|"
         r"tie-?up|cooperation|agreement|pact|contract))\b",
     ),
     rule(
@@ -135,10 +137,14 @@ SIGNALS: list[Rule] = [
         "grid megapack megapacks utility energy stationary mwh mw power interconnector aemo big bess ess "
         "storage solar",
         r"(?:grid|megapacks?|utility[- ](?:scale|storage)|energy[- ]storage|stationary storage|mwh|mw|"
-        r"power plants?|interconnector|aemo|big battery|bess|ess|storage (?:projects?|systems?|plants?|"
+        r"power plants?|interconnector|aemo|big battery(?! (?:cell )?(?:plants?|factor(?:y|ies)))|bess|ess|"
+        r"storage (?:projects?|systems?|plants?|"
         r"contracts?|orders?|capacity|sites?|facilit(?:y|ies))|solar[- ](?:plus[- ])?storage)\b",
         examples=("SK On wins its first energy-storage order", "CATL to supply batteries for a 19 GWh BESS"),
-        near_misses=("CATL to supply batteries for BMW's electric cars",),
+        near_misses=(
+            "CATL to supply batteries for BMW's electric cars",
+            "LG and Stellantis pick Windsor for a big battery plant",
+        ),
     ),
     rule(
         "off:hydrogen",
@@ -149,10 +155,14 @@ SIGNALS: list[Rule] = [
     ),
     rule(
         "off:motors",
-        "industrial motor motors pumps compressors hvac machinery",
-        r"(?:industrial (?:electric )?(?:motors?|drives|automation|equipment|machinery)|motors? for "
+        "industrial factory motor motors pumps compressors hvac machinery",
+        r"(?:(?:industrial|factory) (?:electric )?(?:motors?|drives|automation|equipment|machinery)|motors? for "
         r"(?:industr\w+|pumps|fans|compressors|machinery|factories|appliances)|hvac|compressors|pumps)\b",
-        examples=("a venture to make industrial electric motors", "motors for pumps and fans"),
+        examples=(
+            "a venture to make industrial electric motors",
+            "motors for pumps and fans",
+            "a JV for factory motors",
+        ),
         near_misses=("electric motors for its SUVs",),
     ),
     rule(
@@ -261,6 +271,23 @@ SIGNALS: list[Rule] = [
         near_misses=("Toyota and Panasonic form a battery joint venture",),
     ),
     rule(
+        "venture_news",
+        "joint venture jv",
+        r"(?:joint venture|venture|jv)(?:\s+(?:with|of|between)\s+(?:[\w-]+\s+){0,2}?⟦\d+⟧"
+        r"(?:\s*(?:,|and|&)\s*⟦\d+⟧)*)?,?\s+(?:slows?|slowed|delays?|delayed|paus(?:es|ed)|hits?|reach(?:es|ed)|"
+        r"opens?|opened|(?:starts?|started|begins?|began) (?:production|output|mass production)|cuts?|lays? off|"
+        r"hires?|posts?|reports?|recalls?)\b",
+        examples=(
+            "Ford's battery JV with SK On slows hiring",
+            "the joint venture reached full production",
+            "Ultium Cells, the carmaker's battery joint venture, reached full output",
+        ),
+        near_misses=(
+            "Ford and SK On form a battery JV to build three plants",
+            "the venture will start production",
+        ),
+    ),
+    rule(
         "dispute",
         "settle* lawsuit lawsuits sue sues sued suing litigation dispute feud trade court antitrust import "
         "lawmakers senators senator congress republicans democrats question questions questioned scrutiny",
@@ -279,9 +306,14 @@ SIGNALS: list[Rule] = [
     ),
     rule(
         "digest_start",
-        "weekly daily morning evening the this",
-        r"(?:weekly|daily|morning|evening|the week|"
-        r"this week)\b",
+        "weekly daily morning evening the this opinion analysis commentary column explainer interview podcast",
+        r"(?:(?:weekly|daily|morning|evening|the week|this week)\b|"
+        r"(?:opinion|analysis|commentary|column|explainer|interview|podcast)\s*:)",
+        examples=(
+            "Opinion: Western carmakers need Chinese partners",
+            "Analysis: why battery ventures keep forming",
+        ),
+        near_misses=("Stellantis and CATL sign an LFP deal after months of analysis",),
     ),
     rule(
         "consumer_deals",

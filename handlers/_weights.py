@@ -95,6 +95,7 @@ class Penalties:
     dispute: float = 0.5
     existing_venture: float = 0.4
     in_passing: float = 0.6  # no deal in the headline and only a faint one in the lede
+    venture_news: float = 0.4  # a standing venture slows, opens or hits a target: no new deal
 
 
 PENALTY = Penalties()

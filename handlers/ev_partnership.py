@@ -212,10 +212,16 @@ class _Verdict:
             chosen = expanded if len(expanded) >= len(chosen) else chosen
         if len([p for p in chosen if p not in owners]) >= 2:
             chosen = [p for p in chosen if p not in owners]  # a venture's owners are the partners
+        chosen = [p for p in chosen if not self._owners_listed(p, chosen)]
         partners = self._family(chosen)[:8]
         if partners:
             self.reasons.append("partners: " + ", ".join(partners))
         return partners
+
+    def _owners_listed(self, name: str, chosen: list[str]) -> bool:
+        """A venture named after its owners ("JAC Volkswagen") beside all of them: the owners are the parties."""
+        owners = {o for word in name.split() if (o := self.index.resolve(word)) and o != name}
+        return len(owners) >= 2 and owners <= set(chosen)
 
     def _listed_with(self, chosen: list[str]) -> list[str]:
         """Further parties the lede lists as acting together with the headline's ("A, B, C and D sign …")."""

@@ -94,6 +94,44 @@ ALERTS = [
         "investment",
         "announced",
     ),
+    (
+        "Umicore to supply nickel to LG Energy Solution, whose cells go to Ford and Volvo",
+        "Umicore agreed to supply nickel sulfate to LG Energy Solution, which makes cells for Ford and Volvo, "
+        "from its plant in Finland for electric-vehicle batteries.",
+        {"Umicore", "LG Energy Solution"},
+        "supply",
+        "announced",
+    ),
+    (
+        "Uber orders 20,000 Lucids for its ride-hailing network",
+        "The ride-hailing company will buy the electric SUVs over six years for drivers in U.S. cities.",
+        {"Uber", "Lucid"},
+        "supply",
+        "announced",
+    ),
+    (
+        "Toyota and Panasonic to split their battery venture",
+        "Toyota and Panasonic will end their EV battery joint venture; Toyota takes over the Japanese plants "
+        "and Panasonic keeps the lines in China.",
+        {"Toyota", "Panasonic"},
+        "joint_venture",
+        "ended",
+    ),
+    (
+        "After Tesla, Rivian lets Ford drivers use its chargers",
+        "Rivian signed an agreement with Ford to let Ford EV owners use the Rivian Adventure Network.",
+        {"Rivian", "Ford"},
+        "charging",
+        "announced",
+    ),
+    (
+        "Stellantis joins Renault in switching to Tesla's charging plug",
+        "Stellantis agreed with Tesla that its electric cars in North America will use the NACS port and gain "
+        "access to Superchargers.",
+        {"Stellantis", "Tesla"},
+        "charging",
+        "announced",
+    ),
 ]
 
 # Headlines a keyword filter alerts on and evradar must not.
@@ -127,6 +165,24 @@ TRAPS = [
     (
         "Kia extends sponsorship of the Australian Open tennis tournament",
         "Kia will stay the event's major sponsor and supply a courtesy fleet of cars.",
+    ),
+    (
+        "Opinion: Carmakers need partners like Leapmotor and Xpeng more than ever",
+        "A columnist argues that Stellantis and Volkswagen show why Western carmakers tie up with Chinese "
+        "EV makers.",
+    ),
+    (
+        "Nidec and Mitsubishi Electric form JV for factory motors",
+        "The joint venture will make electric motors for pumps and industrial machinery.",
+    ),
+    (
+        "Toyota profit falls; battery JV with Panasonic slows hiring",
+        "Toyota's quarterly profit fell, and Prime Planet, its EV battery joint venture with Panasonic, "
+        "delayed hiring at a Japanese plant.",
+    ),
+    (
+        "Hertz sells 20,000 Teslas from its rental fleet",
+        "The rental company is selling a third of its electric cars and buying gasoline cars instead.",
     ),
     (
         "Bajaj Auto and Triumph launch 400cc petrol motorcycles",
@@ -230,3 +286,22 @@ def test_stage_moves_with_the_wording(handler: EvPartnershipHandler) -> None:
         )
     )
     assert [d.stage for d in (talks, signed, ended) if d] == ["talks", "announced", "ended"]
+    split = handler.detect(
+        _item(
+            "Grab and Gogoro set up electric scooter company",
+            "Grab and Gogoro formed an evenly split company that will rent electric scooters to drivers.",
+        )
+    )
+    assert split is not None and split.stage == "announced"
+
+
+def test_a_venture_named_after_its_owners_beside_both_is_not_a_third_party(handler: EvPartnershipHandler) -> None:
+    detection = handler.detect(
+        _item(
+            "Volkswagen to lift stake in its JAC venture to 75%",
+            "Volkswagen will spend about 1 billion euros to buy half of JAC's state-owned parent and take 75% of "
+            "their electric-car venture JAC Volkswagen.",
+        )
+    )
+    assert detection is not None and detection.alert
+    assert set(detection.partners) == {"Volkswagen", "JAC"}
