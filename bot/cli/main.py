@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
+from rich.markup import escape
 
 from handlers.companies import CompanyIndex
 
@@ -27,6 +28,22 @@ from ..flow.evaluate import evaluate, is_holdout, read_labelled
 from . import output as terminal
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+EXIT_PIPE_CLOSED = 141  # what a shell reports for a program ended by SIGPIPE
+
+
+def quiet_stdout() -> None:
+    """Send what is still to be written to standard output to /dev/null: its reader is gone (`| head`),
+    and the interpreter's final flush must not fail with a traceback (as the CPython docs advise)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+class Stdout(Console):
+    """The terminal console; when its reader goes away, the rest of the output is dropped quietly
+    and the command goes on to finish its work (a run's cycle stays whole)."""
+
+    def on_broken_pipe(self) -> None:
+        quiet_stdout()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     feeds = commands.add_parser("feeds", parents=[common], help="manage and test feeds")
     feeds.add_argument("action", choices=("list", "add", "remove", "check"))
     feeds.add_argument("url", nargs="?", help="feed URL (for add, remove, check)")
+    feeds.add_argument("--no-check", action="store_true", help="add the feed without reading it first")
+    feeds.add_argument("-v", "--wide", action="store_true", help="list full addresses, items and errors")
 
     destinations = commands.add_parser(
         "destinations", parents=[common], help="list destinations, or resume a paused one"
@@ -98,27 +117,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     err = Console(stderr=True)
     try:
-        return _dispatch(args)
+        status = _dispatch(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handlers below, not at exit
+        return status
     except ConfigError as exc:
-        err.print(f"[red]Configuration problem:[/]\n{exc}", highlight=False)
+        err.print(f"[red]Configuration problem:[/]\n{escape(str(exc))}", highlight=False)
         return EXIT_CONFIG
     except EvradarError as exc:
-        err.print(f"[red]Error:[/] {exc}", highlight=False)
+        err.print(f"[red]Error:[/] {escape(str(exc))}", highlight=False)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        quiet_stdout()
+        return EXIT_PIPE_CLOSED
 
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "classify":
         return _classify(args)
     if args.command == "eval":
-        return _eval(args, Console(width=None if sys.stdout.isatty() else 140))
-    from ..run.settings import load_settings  # the platforms' sections are part of the settings
+        return _eval(args, Stdout(width=None if sys.stdout.isatty() else 140))
+    from ..run.settings import check_settings, load_settings  # the platforms' sections are part of the settings
 
     settings = load_settings(args.config, env=os.environ)
+    if args.command in ("config", "run"):
+        problems = check_settings(settings)
+        if problems:
+            raise ConfigError("\n".join(problems))
     if args.command == "config":
-        Console().print_json(json.dumps(describe(settings), default=str))
+        Stdout().print_json(json.dumps(describe(settings), default=str))
         return EXIT_OK
     from . import logs
 
@@ -127,7 +155,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _run(settings, once=args.once)
     platform_command = getattr(args, "platform_command", None)
     if platform_command is not None:  # a platform's own subcommand (bot.adapters)
-        Console().print(asyncio.run(platform_command(settings, args)), highlight=False)
+        Stdout().print(asyncio.run(platform_command(settings, args)), highlight=False)
         return EXIT_OK
     return _tool(settings, args)
 
@@ -138,10 +166,11 @@ def _tool(settings: Settings, args: argparse.Namespace) -> int:
     tools = Tools(settings)
     try:
         if args.command == "lookup":
-            return terminal.lookup(tools, " ".join(args.query), Console())
+            return terminal.lookup(tools, " ".join(args.query), Stdout())
         if args.command == "feeds":
-            return asyncio.run(terminal.feeds(tools, args.action, args.url, Console()))
-        return terminal.destinations(tools, args.action, args.key, Console())
+            feeds = terminal.feeds(tools, args.action, args.url, Stdout(), check=not args.no_check, wide=args.wide)
+            return asyncio.run(feeds)
+        return terminal.destinations(tools, args.action, args.key, Stdout())
     finally:
         tools.close()
 
@@ -149,9 +178,13 @@ def _tool(settings: Settings, args: argparse.Namespace) -> int:
 def _run(settings: Settings, *, once: bool) -> int:
     from ..run.app import App
     from ..run.once import run_once
+    from ..run.server import bind
 
-    console = Console()
-    app = App(settings, console=console)
+    server = settings.server
+    # The port is taken before anything is written: a busy one must not leave the stored feeds changed.
+    listening = bind(server.host, server.port) if server.enabled and not once else None
+    console = Stdout()
+    app = App(settings, console=console, listening=listening)
 
     async def main() -> int:
         try:
