@@ -21,7 +21,7 @@ from rich.table import Table
 from ..chat.commands import Help, Recent, Refused, Subscribed, Unsubscribed
 from ..chat.lookup import CompanyAnswer, StatusView
 from ..core.errors import EvradarError
-from ..core.labels import KIND_LABELS, STAGE_LABELS
+from ..core.labels import KIND_LABELS, STAGE_LABELS, date_label
 from ..core.models import EventView
 from ..flow.evaluate import Score, confusion
 from ..ingest.outcomes import Fetched, FetchFailed, NotModified
@@ -92,15 +92,16 @@ def _company(answer: CompanyAnswer, console: Console) -> int:
 
 def print_events(title: str, events: tuple[EventView, ...], console: Console) -> None:
     table = Table(title=title, show_lines=True)
-    for column in ("partners", "deal", "stage", "date", "sources"):
+    for column in ("partners", "deal", "stage", "published", "sources"):
         table.add_column(column)
     for event in events:
         links = "\n".join(f"{s or 'source'}: {link}" for _, link, s in event.sources[:3])
+        via = f"\n({event.via})" if event.via else ""
         table.add_row(
-            " × ".join(event.partners),
+            escape(" × ".join(event.partners) + via),
             KIND_LABELS.get(event.kind, event.kind),
             STAGE_LABELS.get(event.stage, event.stage),
-            f"{event.last_seen:%Y-%m-%d}",
+            date_label(event.published, event.first_seen),
             escape(links),
         )
     console.print(table)
