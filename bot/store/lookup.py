@@ -13,9 +13,7 @@ from ..core.models import EventView
 from .schema import event_companies, events, sources
 
 
-def events_for(
-    conn: Connection, company: str, *, limit: int, related: Sequence[str] = ()
-) -> list[EventView]:
+def events_for(conn: Connection, company: str, *, limit: int, related: Sequence[str] = ()) -> list[EventView]:
     """The newest events naming ``company`` or one of the ``related`` companies (every event for ""),
     each with its sources, oldest first, and the day the first dated one was published."""
     query = select(events).order_by(events.c.last_seen.desc(), events.c.id.desc()).limit(limit)
