@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import http.server
 import json
 import socket
@@ -15,6 +16,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.fakes import clean_environment
+from tests.slack_fake import FakeSlack
 
 SAMPLE = ROOT / "config" / "samples" / "ev-news.xml"
 
@@ -174,3 +176,56 @@ def test_run_once_into_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
     )
     assert "Traceback" not in result.stderr and "BrokenPipeError" not in result.stderr
     assert result.returncode in (0, 141), result.stderr
+
+
+def test_the_demo_shows_alerts_every_time_and_leaves_no_database(tmp_path: Path) -> None:
+    demo = str(ROOT / "config" / "demo.toml")
+    env = clean_environment()
+    for _ in range(2):
+        ran = subprocess.run(
+            [sys.executable, "-m", "bot", "run", "--once", "--config", demo],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+        assert ran.returncode == 0, ran.stderr
+        assert ran.stdout.count("⚡") >= 8
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_the_readme_first_alert_step_works_after_a_demo(tmp_path: Path) -> None:
+    demo = str(ROOT / "config" / "demo.toml")
+    slack = await FakeSlack().start()
+    try:
+        env = clean_environment()
+        first = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", "--once", "--config", demo, cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        assert await first.wait() == 0
+        env |= {
+            "SLACK_BOT_TOKEN": "xoxb-test",
+            "EVRADAR_SLACK__API_URL": slack.api_url,
+            "EVRADAR_ROUTES": json.dumps([{"platform": "slack", "channel": "C0123456"}]),
+        }
+        step = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", "--once", "--config", demo, cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        assert await asyncio.wait_for(step.wait(), 120) == 0
+        assert len(slack.calls("/api/chat.postMessage")) >= 8
+    finally:
+        await slack.stop()
+
+
+def test_feeds_list_is_one_line_per_feed_at_80_columns(tmp_path: Path) -> None:
+    long = "https://www.example.com/a/very/long/path/that/would/wrap/a/narrow/table/into/many/lines/feed.xml"
+    for n in range(5):
+        assert _evradar(tmp_path, "feeds", "add", f"{long}?n={n}", "--no-check").returncode == 0
+    listed = _evradar(tmp_path, "feeds", "list").stdout.splitlines()
+    assert len(listed) <= 5 + 3 and all(len(line) <= 80 for line in listed)
+    wide = _evradar(tmp_path, "feeds", "list", "-v", COLUMNS="300").stdout
+    assert f"{long}?n=4" in wide

@@ -233,7 +233,7 @@ def test_the_demo_config_reads_the_bundled_sample(tmp_path: Path, monkeypatch: p
     assert Path(url2pathname(urlsplit(feed.url).path)) == SAMPLE
     assert settings.polling.backfill_seconds is None
     assert settings.server.enabled is False
-    assert settings.storage.url == "sqlite:///evradar-demo.db"
+    assert settings.storage.url == "sqlite://"  # a throwaway database: every demo starts afresh
     assert [route.platform for route in settings.routes] == ["console"]
 
 
