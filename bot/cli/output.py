@@ -133,10 +133,12 @@ def print_feeds(rows: list[FeedRow], console: Console, *, wide: bool) -> None:
         _print_feeds_wide(rows, console)
         return
     table = Table(title=f"{len(rows)} feeds", box=None, pad_edge=False, title_justify="left")
-    table.add_column("feed", no_wrap=True, overflow="ellipsis", ratio=2)
-    table.add_column("address", no_wrap=True, overflow="ellipsis", ratio=3)
-    table.add_column("status", no_wrap=True)
-    table.add_column("last poll", no_wrap=True)
+    # Name and address give way first, so that status and last poll always fit on one 80-column line.
+    width = max(console.width - 36, 20)
+    table.add_column("feed", no_wrap=True, overflow="ellipsis", max_width=width * 2 // 5)
+    table.add_column("address", no_wrap=True, overflow="ellipsis", max_width=width * 3 // 5)
+    table.add_column("status", no_wrap=True, min_width=len("not modified"))
+    table.add_column("last poll", no_wrap=True, min_width=len("2026-01-01 00:00"))
     for row in rows:
         name = row.name or row.title or "-"
         table.add_row(escape(name), escape(short_url(row.url)), _status_of(row), _when(row))

@@ -227,5 +227,6 @@ def test_feeds_list_is_one_line_per_feed_at_80_columns(tmp_path: Path) -> None:
         assert _evradar(tmp_path, "feeds", "add", f"{long}?n={n}", "--no-check").returncode == 0
     listed = _evradar(tmp_path, "feeds", "list").stdout.splitlines()
     assert len(listed) <= 5 + 3 and all(len(line) <= 80 for line in listed)
+    assert all(line.rstrip().endswith("never") for line in listed[2:7])  # status and last poll always fit
     wide = _evradar(tmp_path, "feeds", "list", "-v", COLUMNS="300").stdout
     assert f"{long}?n=4" in wide
