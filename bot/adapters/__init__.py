@@ -13,7 +13,7 @@ from rich.console import Console
 
 from ..core.models import Destination
 from ..core.settings import Settings
-from . import console, discord, slack, webhook
+from . import console, discord, slack, teams, webhook
 from .plugin import Platform, Plugin
 
 PLATFORMS: dict[str, Plugin] = {
@@ -21,6 +21,7 @@ PLATFORMS: dict[str, Plugin] = {
     "discord": discord.PLUGIN,
     "console": console.PLUGIN,
     "webhook": webhook.PLUGIN,
+    "teams": teams.PLUGIN,
 }
 FALLBACK = "console"  # where alerts go when no route is configured; it needs no set-up
 

@@ -25,6 +25,7 @@ from ..core.settings import Settings
 from ..flow.classify import classify_lines
 from ..flow.detection import DEFAULT_HANDLERS, config_file, load_companies, load_handlers
 from ..flow.evaluate import evaluate, is_holdout, read_labelled
+from . import companies
 from . import output as terminal
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -60,7 +61,6 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         description="Tells chat channels when electric-vehicle companies strike partnerships.",
     )
-    parser.set_defaults(config=None)
     parser.add_argument("--verbose", action="store_true", help="log more detail")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--split",
         choices=("all", "tune", "holdout"),
         default="all",
-        help="all items, or the tuning four-fifths, or the held-out fifth",
+        help="all items, or the half used for tuning, or the half held aside (fixed by item id)",
     )
     evaluation.add_argument("--mistakes", action="store_true", help="list every wrong verdict")
     evaluation.add_argument("--companies", default="", help="company knowledge file")
@@ -108,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     config.add_argument("action", choices=("check",))
 
+    companies.add_parser(commands)
     for plugin in adapters.PLATFORMS.values():
         plugin.add_commands(commands, common)
     return parser
@@ -138,9 +139,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _classify(args)
     if args.command == "eval":
         return _eval(args, Stdout(width=None if sys.stdout.isatty() else 140))
+    if args.command == "companies":
+        return companies.run(args, Stdout(width=None if sys.stdout.isatty() else 140))
     from ..run.settings import check_settings, load_settings  # the platforms' sections are part of the settings
 
-    settings = load_settings(args.config, env=os.environ)
+    # `--config` may come before or after the command; argparse leaves it unset when absent.
+    settings = load_settings(getattr(args, "config", None), env=os.environ)
     if args.command in ("config", "run"):
         problems = check_settings(settings)
         if problems:

@@ -253,6 +253,9 @@ class PlatformSchema:
     secrets: tuple[str, ...] = ()  # environment variables, lower case, e.g. "<platform>_bot_token"
     check_route: Callable[[RouteSettings], None] | None = None  # raises ValueError saying what is wrong
     route_fields: tuple[RouteField, ...] = ()  # keys only this platform's routes take
+    # A route checked against the rest of the settings (such as the platform's own section); raises
+    # ValueError saying what is wrong. Runs once every section is valid.
+    check_route_in: Callable[[RouteSettings, Settings], None] | None = None
 
 
 def compose(platforms: Sequence[PlatformSchema], *, fallback: str) -> type[Settings]:
@@ -269,11 +272,31 @@ def compose(platforms: Sequence[PlatformSchema], *, fallback: str) -> type[Setti
     composed: type[Settings] = create_model(
         "Settings",
         __base__=Settings,
+        __validators__={"_check_routes_in": model_validator(mode="after")(_routes_checker(known))},  # type: ignore[dict-item]
         routes=(list[route], Field(default_factory=lambda: [route(platform=fallback)])),  # type: ignore[valid-type]
         secrets=(secrets, Field(default_factory=secrets)),
         **sections,
     )
     return composed
+
+
+def _routes_checker(known: Mapping[str, PlatformSchema]) -> Callable[[Settings], Settings]:
+    """The whole-settings check of every route whose platform has a ``check_route_in``."""
+
+    def check(settings: Settings) -> Settings:
+        problems: list[str] = []
+        for n, route in enumerate(settings.routes):
+            platform = known.get(route.platform)
+            if platform is not None and platform.check_route_in is not None:
+                try:
+                    platform.check_route_in(route, settings)
+                except ValueError as exc:
+                    problems.append(f"routes[{n}]: {exc}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return settings
+
+    return check
 
 
 def secret_route_fields(schema: type[Settings]) -> dict[str, str]:

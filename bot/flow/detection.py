@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import importlib
-import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
 from handlers import Handler, HandlerContext
-from handlers.companies import companies_from_toml
+from handlers.company_data import CompanyDataError, load_company_data
 
 from ..core.bundled import bundled_config
 from ..core.errors import ConfigError
@@ -30,22 +29,30 @@ def config_file(name: str, configured: str = "") -> Path:
     raise ConfigError(f"{name} is missing from evradar's bundled data; reinstall evradar or configure a copy")
 
 
-def load_companies(path: Path) -> tuple[Company, ...]:
-    """Read the company knowledge: a folder of sector files, or one file.
-
-    A broken file is a configuration error naming the file and the problem.
-    """
+def read_company_files(path: Path) -> dict[str, str]:
+    """The text of every company file: a folder of sector files (``*.toml``), or one file."""
     files = sorted(path.glob("*.toml")) if path.is_dir() else [path]
-    entries: list[object] = []
+    if not files:
+        raise ConfigError(f"{path} holds no company files (*.toml); point the configuration at config/companies/")
+    texts: dict[str, str] = {}
     for file in files:
         try:
-            entries += tomllib.loads(file.read_text(encoding="utf-8")).get("company", [])
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{file}: {exc}") from exc
+            texts[str(file)] = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{file} cannot be read ({exc}); check the file and its permissions") from exc
+    return texts
+
+
+def load_companies(path: Path) -> tuple[Company, ...]:
+    """Read the company knowledge strictly: a folder of sector files, or one file.
+
+    Any problem in the data is a configuration error that lists every problem as
+    ``file:line: message``.
+    """
     try:
-        return companies_from_toml({"company": entries})
-    except ValueError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
+        return load_company_data(read_company_files(path))
+    except CompanyDataError as exc:
+        raise ConfigError(f"{exc}\nFix these lines; `evradar companies check` lists them again.") from exc
 
 
 def load_handlers(specs: Sequence[str], companies: tuple[Company, ...]) -> list[Handler]:

@@ -8,7 +8,7 @@ from bot.flow.router import Router, Rule
 
 
 def test_every_platform_is_registered_by_name_with_its_pacing() -> None:
-    assert set(adapters.PLATFORMS) >= {"console", "slack", "discord", "webhook"}
+    assert set(adapters.PLATFORMS) >= {"console", "slack", "discord", "webhook", "teams"}
     assert adapters.FALLBACK in adapters.PLATFORMS
     pace = adapters.pacing()
     assert pace["slack"] == 1.0 and pace["console"] == 0.0
@@ -19,7 +19,7 @@ def test_stored_keys_are_read_back_by_their_platform() -> None:
     assert adapters.decode("discord:123") == Destination("discord", "123")
     assert adapters.decode("console") == Destination("console")
     assert adapters.decode("slack:webhook:abc") is None  # a webhook URL is never stored: only routes know it
-    assert adapters.decode("teams:x") is None  # no such platform
+    assert adapters.decode("matrix:x") is None  # no such platform
 
 
 def test_the_router_prefers_its_rules_and_asks_the_platforms_for_the_rest() -> None:

@@ -255,8 +255,8 @@ def test_the_sample_feed_is_rss_with_eighteen_complete_items() -> None:
         ({"platform": "discord", "webhook_url": "http://discord.com/api/webhooks/1/x"}, "routes[0].webhook_url:"),
         ({"platform": "slack", "webhook_url": "hooks.slack.com/services/x"}, "routes[0].webhook_url: must be"),
         (
-            {"platform": "teams", "channel": "x"},
-            "routes[0].platform: Input should be 'slack', 'discord', 'console' or 'webhook'",
+            {"platform": "matrix", "channel": "x"},
+            "routes[0].platform: Input should be 'slack', 'discord', 'console', 'webhook' or 'teams'",
         ),
         ({"platform": "slack", "channel": "C1", "min_score": 1.5}, "routes[0].min_score: Input should be less"),
         ({"platform": "slack", "channel": "C1", "kinds": ["merger"]}, "routes[0].kinds[0]: Input should be"),
