@@ -62,6 +62,8 @@ class Tools:
         same = self._stored(url)
         if same is not None:
             raise EvradarError(f"{url} is already stored as {same.url}; `evradar feeds list` shows every feed")
+        if normalise_link(url) in {normalise_link(f.url) for f in self.settings.feeds}:
+            raise EvradarError(f"{url} is already listed in the configuration file {self._config_name()}")
         if check:
             problem = _problem(await self._read(url))
             if problem:

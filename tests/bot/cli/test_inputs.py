@@ -92,6 +92,8 @@ def test_feeds_add_reads_the_feed_once_and_refuses_what_is_not_one(tmp_path: Pat
 def test_feeds_remove_refuses_a_feed_the_configuration_file_lists(tmp_path: Path) -> None:
     config = tmp_path / "site.toml"
     config.write_text(f'[server]\nenabled = false\n[[feeds]]\nurl = "{SAMPLE.as_uri()}"\n')
+    listed = _evradar(tmp_path, "feeds", "add", SAMPLE.as_uri(), "--no-check", "--config", str(config))
+    assert listed.returncode == 1 and "already listed in the configuration file" in " ".join(listed.stderr.split())
     assert _evradar(tmp_path, "run", "--once", "--config", str(config)).returncode == 0
     refused = _evradar(tmp_path, "feeds", "remove", SAMPLE.as_uri(), "--config", str(config))
     assert refused.returncode == 1
