@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from rich.console import Console
 
@@ -15,6 +17,7 @@ from ..core.models import Alert, Delivered, DeliveryFailed, Destination, Source
 from ..core.ports import HttpRoutes, Leases, Notifier
 from ..core.settings import PlatformSchema, RouteSettings, Settings
 
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 CliCommand = Callable[[Settings, argparse.Namespace], Awaitable[str]]
 SendTest = Callable[[Notifier, Destination], Awaitable[Delivered | DeliveryFailed]]
 TEST_LINK = "https://github.com/evradar/evradar"
@@ -68,6 +71,9 @@ class Plugin:
     for keys no configured route has (a subscribed channel); None when the key means nothing now.
     ``add_commands`` adds the platform's own `evradar` subcommands; each sets ``platform_command``.
     ``send_test`` posts one test message to a destination and returns what the platform answered.
+    ``check`` finds what is wrong with the whole settings for this platform's routes (a webhook URL of
+    the wrong shape, a token a route needs but the environment lacks), one sentence per problem, each
+    starting with its key path; `config check` and `run` refuse to go on while there are any.
     """
 
     schema: PlatformSchema
@@ -78,6 +84,7 @@ class Plugin:
         [argparse._SubParsersAction[argparse.ArgumentParser], argparse.ArgumentParser], None
     ] = lambda commands, common: None
     send_test: SendTest = post_test_alert
+    check: Callable[[Settings], list[str]] = lambda settings: []
 
     @property
     def name(self) -> str:
@@ -88,6 +95,24 @@ def needs_address(route: RouteSettings) -> None:
     """The check for platforms that post to a channel or a webhook: one of them must be given."""
     if not (route.channel or route.webhook_url):
         raise ValueError(f"a {route.platform} route needs a channel or a webhook_url")
+
+
+def routes_of(settings: Settings, platform: str) -> list[tuple[str, RouteSettings]]:
+    """The routes of one platform, each with its key path ("routes[2]")."""
+    return [(f"routes[{n}]", r) for n, r in enumerate(settings.routes) if r.platform == platform]
+
+
+def webhook_problem(url: str, *, hosts: tuple[str, ...], path: re.Pattern[str], example: str) -> str:
+    """Why ``url`` is not a webhook of this platform ("" when it is one); local hosts reach test servers."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if host in LOCAL_HOSTS:
+        return ""  # a fake server on this machine (tests, local relays) may use any path
+    if host not in hosts:
+        return f"is not on {' or '.join(hosts)}; copy the webhook URL the platform gave, such as {example}"
+    if not path.fullmatch(parts.path):
+        return f"does not have the shape of a webhook URL; copy the one the platform gave, such as {example}"
+    return ""
 
 
 def channel_decoder(platform: str) -> Callable[[str], Destination | None]:

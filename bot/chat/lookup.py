@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection
@@ -80,11 +80,38 @@ class Lookup:
         return "", tuple(dict.fromkeys(self._folded[c] for c in [*starting, *close]))[:5]
 
     def company(self, query: str, *, limit: int = 10) -> CompanyAnswer:
+        """A company's events, with those of its groups (where the group is the party) and of its units,
+        each of these marked with how it concerns the company."""
         name, suggestions = self.resolve(query)
-        found = self.store.run(lambda c: store_lookup.events_for(c, name, limit=limit)) if name else ()
-        if name and not found:
+        if not name:
+            return CompanyAnswer(query[:MAX_QUERY], name, (), suggestions)
+        groups, units = self._groups(name), self._units(name)
+        found = self.store.run(lambda c: store_lookup.events_for(c, name, limit=limit, related=groups + units))
+        if not found:
             suggestions = self._also_seen(name)
-        return CompanyAnswer(query[:MAX_QUERY], name, tuple(found), suggestions)
+        marked = tuple(_marked(event, name, groups, units) for event in found)
+        return CompanyAnswer(query[:MAX_QUERY], name, marked, suggestions)
+
+    def _groups(self, name: str) -> list[str]:
+        """The groups a company belongs to, nearest first (Kia: Hyundai Motor Group)."""
+        found: list[str] = []
+        company = self.index.companies.get(name)
+        while company is not None and company.parent and company.parent not in found and company.parent != name:
+            found.append(company.parent)
+            company = self.index.companies.get(company.parent)
+        return found
+
+    def _units(self, name: str) -> list[str]:
+        """The companies a group owns, directly or through its units."""
+        found: list[str] = []
+        owners = [name]
+        while owners:
+            owner = owners.pop(0)
+            for company in self.index.companies.values():
+                if company.parent == owner and company.name != name and company.name not in found:
+                    found.append(company.name)
+                    owners.append(company.name)
+        return found
 
     def _also_seen(self, name: str) -> tuple[str, ...]:
         """Companies with events whose names resemble ``name``, for a "nothing yet" answer."""
@@ -145,3 +172,16 @@ class Lookup:
 
     def unsubscribe(self, platform: str, channel: str) -> bool:
         return self.store.run(lambda c: store_subscriptions.unsubscribe(c, platform, channel))
+
+
+def _marked(event: EventView, name: str, groups: Sequence[str], units: Sequence[str]) -> EventView:
+    """The event as a lookup of ``name`` shows it: marked when the company is in it only through its group
+    or one of its units."""
+    partners = {p.lower() for p in event.partners}
+    if name.lower() in partners:
+        return event
+    group = next((g for g in groups if g.lower() in partners), None)
+    if group is not None:
+        return replace(event, via=f"as part of {group}")
+    unit = next((u for u in units if u.lower() in partners), "")
+    return replace(event, via=f"through {unit}" if unit else "")

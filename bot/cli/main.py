@@ -39,6 +39,22 @@ EXIT_STATUSES = """exit status:
   2  a configuration problem (every problem is listed with its key path)
   3  run --once: every feed failed
   4  run --once: alerts are left queued because of failures (the summary says which and why)"""
+EXIT_PIPE_CLOSED = 141  # what a shell reports for a program ended by SIGPIPE
+
+
+def quiet_stdout() -> None:
+    """Send what is still to be written to standard output to /dev/null: its reader is gone (`| head`),
+    and the interpreter's final flush must not fail with a traceback (as the CPython docs advise)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+class Stdout(Console):
+    """The terminal console; when its reader goes away, the rest of the output is dropped quietly
+    and the command goes on to finish its work (a run's cycle stays whole)."""
+
+    def on_broken_pipe(self) -> None:
+        quiet_stdout()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     feeds = commands.add_parser("feeds", parents=[common], help="manage and test feeds")
     feeds.add_argument("action", choices=("list", "add", "remove", "check"))
     feeds.add_argument("url", nargs="?", help="feed URL (for add, remove, check)")
+    feeds.add_argument("--no-check", action="store_true", help="add the feed without reading it first")
+    feeds.add_argument("-v", "--wide", action="store_true", help="list full addresses, items and errors")
 
     destinations = commands.add_parser(
         "destinations",
@@ -127,7 +145,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     err = Console(stderr=True)
     try:
-        return _dispatch(args)
+        status = _dispatch(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handlers below, not at exit
+        return status
     except ConfigError as exc:
         err.print(f"[red]Configuration problem:[/]\n{escape(str(exc))}", highlight=False)
         return EXIT_CONFIG
@@ -136,21 +156,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        quiet_stdout()
+        return EXIT_PIPE_CLOSED
 
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "classify":
         return _classify(args)
     if args.command == "eval":
-        return _eval(args, Console(width=None if sys.stdout.isatty() else 140))
+        return _eval(args, Stdout(width=None if sys.stdout.isatty() else 140))
     if args.command == "companies":
-        return companies.run(args, Console(width=None if sys.stdout.isatty() else 140))
-    from ..run.settings import load_settings  # the platforms' sections are part of the settings
+        return companies.run(args, Stdout(width=None if sys.stdout.isatty() else 140))
+    from ..run.settings import check_settings, load_settings  # the platforms' sections are part of the settings
 
     # `--config` may come before or after the command; argparse leaves it unset when absent.
     settings = load_settings(getattr(args, "config", None), env=os.environ)
+    if args.command in ("config", "run"):
+        problems = check_settings(settings)
+        if problems:
+            raise ConfigError("\n".join(problems))
     if args.command == "config":
-        Console().print_json(json.dumps(describe(settings), default=str))
+        Stdout().print_json(json.dumps(describe(settings), default=str))
         return EXIT_OK
     from . import logs
 
@@ -159,7 +186,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _run(settings, once=args.once)
     platform_command = getattr(args, "platform_command", None)
     if platform_command is not None:  # a platform's own subcommand (bot.adapters)
-        Console().print(asyncio.run(platform_command(settings, args)), highlight=False)
+        Stdout().print(asyncio.run(platform_command(settings, args)), highlight=False)
         return EXIT_OK
     return _tool(settings, args)
 
@@ -170,12 +197,13 @@ def _tool(settings: Settings, args: argparse.Namespace) -> int:
     tools = Tools(settings)
     try:
         if args.command == "lookup":
-            return terminal.lookup(tools, " ".join(args.query), Console())
+            return terminal.lookup(tools, " ".join(args.query), Stdout())
         if args.command in ("graph", "export"):
-            return (files.graph if args.command == "graph" else files.export)(tools, args, Console())
+            return (files.graph if args.command == "graph" else files.export)(tools, args, Stdout())
         if args.command == "feeds":
-            return asyncio.run(terminal.feeds(tools, args.action, args.url, Console()))
-        return asyncio.run(terminal.destinations(tools, args.action, args.key, Console()))
+            feeds = terminal.feeds(tools, args.action, args.url, Stdout(), check=not args.no_check, wide=args.wide)
+            return asyncio.run(feeds)
+        return asyncio.run(terminal.destinations(tools, args.action, args.key, Stdout()))
     finally:
         tools.close()
 
@@ -184,11 +212,15 @@ def _run(settings: Settings, *, once: bool) -> int:
     from ..run.access import required_token
     from ..run.app import App
     from ..run.once import run_once
+    from ..run.server import bind
 
+    server = settings.server
     if not once:
         required_token(settings)  # off loopback without a token: refuse before anything is opened or written
-    console = Console()
-    app = App(settings, console=console)
+    # The port is taken before anything is written: a busy one must not leave the stored feeds changed.
+    listening = bind(server.host, server.port) if server.enabled and not once else None
+    console = Stdout()
+    app = App(settings, console=console, listening=listening)
 
     async def main() -> int:
         try:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, assert_never
+from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.markup import escape
@@ -21,10 +22,11 @@ from ..chat.commands import Help, Recent, Refused, Subscribed, Unsubscribed
 from ..chat.files import Attachment
 from ..chat.lookup import CompanyAnswer, StatusView
 from ..core.errors import EvradarError
-from ..core.labels import KIND_LABELS, STAGE_LABELS
+from ..core.labels import KIND_LABELS, STAGE_LABELS, date_label
 from ..core.models import DeliveryFailed, EventView
 from ..flow.evaluate import Score, confusion
 from ..ingest.outcomes import Fetched, FetchFailed, NotModified
+from ..store.feeds import FeedRow
 from ..store.outbox import Waiting
 
 if TYPE_CHECKING:  # the app (chat clients and all) is imported only by the commands that run it
@@ -94,42 +96,32 @@ def _company(answer: CompanyAnswer, console: Console) -> int:
 
 def print_events(title: str, events: tuple[EventView, ...], console: Console) -> None:
     table = Table(title=title, show_lines=True)
-    for column in ("partners", "deal", "stage", "date", "sources"):
+    for column in ("partners", "deal", "stage", "published", "sources"):
         table.add_column(column)
     for event in events:
         links = "\n".join(f"{s or 'source'}: {link}" for _, link, s in event.sources[:3])
+        via = f"\n({event.via})" if event.via else ""
         table.add_row(
-            " × ".join(event.partners),
+            escape(" × ".join(event.partners) + via),
             KIND_LABELS.get(event.kind, event.kind),
             STAGE_LABELS.get(event.stage, event.stage),
-            f"{event.last_seen:%Y-%m-%d}",
+            date_label(event.published, event.first_seen),
             escape(links),
         )
     console.print(table)
 
 
-async def feeds(tools: Tools, action: str, url: str | None, console: Console) -> int:
+async def feeds(
+    tools: Tools, action: str, url: str | None, console: Console, *, check: bool = True, wide: bool = False
+) -> int:
     if action in ("add", "remove", "check") and not url:
         raise EvradarError(f"`evradar feeds {action}` needs a feed URL")
     if action == "list":
-        rows = tools.feeds()
-        table = Table(title=f"{len(rows)} feeds")
-        for column in ("feed", "status", "last poll", "items", "note"):
-            table.add_column(column)
-        for row in rows:
-            when = (
-                datetime.fromtimestamp(row.last_polled_at, tz=UTC).strftime("%Y-%m-%d %H:%M")
-                if row.last_polled_at
-                else "never"
-            )
-            status = "paused" if row.paused else row.last_status
-            note = row.paused_reason or row.last_error
-            table.add_row(escape(row.url), status, when, str(row.items_seen), escape(note[:120]))
-        console.print(table)
+        print_feeds(tools.feeds(), console, wide=wide)
         return EXIT_OK
     assert url is not None
     if action == "add":
-        row = tools.add_feed(url)
+        row = await tools.add_feed(url, check=check)
         console.print(f"Added {escape(row.url)}; `evradar run` polls it from now on.")
         return EXIT_OK
     if action == "remove":
@@ -137,6 +129,56 @@ async def feeds(tools: Tools, action: str, url: str | None, console: Console) ->
         console.print(f"Removed {escape(url)}." if removed else f"No feed {escape(url)} was stored.")
         return EXIT_OK if removed else EXIT_FAILED
     return await _check(tools, url, console)
+
+
+def print_feeds(rows: list[FeedRow], console: Console, *, wide: bool) -> None:
+    """One line per feed (name, short address, status, last poll); ``wide`` adds every detail."""
+    if wide:
+        _print_feeds_wide(rows, console)
+        return
+    table = Table(title=f"{len(rows)} feeds", box=None, pad_edge=False, title_justify="left")
+    # Name and address give way first, so that status and last poll always fit on one 80-column line.
+    width = max(console.width - 36, 20)
+    table.add_column("feed", no_wrap=True, overflow="ellipsis", max_width=width * 2 // 5)
+    table.add_column("address", no_wrap=True, overflow="ellipsis", max_width=width * 3 // 5)
+    table.add_column("status", no_wrap=True, min_width=len("not modified"))
+    table.add_column("last poll", no_wrap=True, min_width=len("2026-01-01 00:00"))
+    for row in rows:
+        name = row.name or row.title or "-"
+        table.add_row(escape(name), escape(short_url(row.url)), _status_of(row), _when(row))
+    console.print(table)
+    if rows:
+        console.print("`evradar feeds list --wide` shows full addresses, items and errors.", highlight=False)
+
+
+def _print_feeds_wide(rows: list[FeedRow], console: Console) -> None:
+    table = Table(title=f"{len(rows)} feeds")
+    for column in ("name", "feed", "status", "last poll", "items", "note"):
+        table.add_column(column)
+    for row in rows:
+        note = row.paused_reason or row.last_error
+        status, items = _status_of(row), str(row.items_seen)
+        table.add_row(escape(row.label), escape(row.url), status, _when(row), items, escape(note[:120]))
+    console.print(table)
+
+
+def short_url(url: str) -> str:
+    """A feed address without its scheme and "www.", for a one-line listing."""
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        return parts.path.rsplit("/", 1)[-1] or url
+    host = (parts.hostname or "").removeprefix("www.")
+    return host + (parts.path if parts.path != "/" else "") + (f"?{parts.query}" if parts.query else "")
+
+
+def _status_of(row: FeedRow) -> str:
+    return "paused" if row.paused else row.last_status.replace("_", " ")
+
+
+def _when(row: FeedRow) -> str:
+    if not row.last_polled_at:
+        return "never"
+    return datetime.fromtimestamp(row.last_polled_at, tz=UTC).strftime("%Y-%m-%d %H:%M")
 
 
 async def _check(tools: Tools, url: str, console: Console) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from .models import Alert
 
 KIND_LABELS = {
@@ -28,3 +30,9 @@ def headline(alert: Alert) -> str:
     """ "Xiaomi × Great Wall Motor: contract manufacturing, in talks" """
     partners = " × ".join(alert.partners)
     return f"{partners}: {kind_label(alert.kind)}, {stage_label(alert.stage)}"
+
+
+def date_label(published: datetime | None, first_seen: datetime, *, style: str = "%Y-%m-%d") -> str:
+    """The day a story was published, so old news never looks new; when its feed gave no date, the day
+    evradar first saw it, saying so."""
+    return f"{published:{style}}" if published else f"{first_seen:{style}} (first seen)"

@@ -14,6 +14,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, SecretStr, ValidationError
 from pydantic_core import ErrorDetails
 
+from .bundled import bundled_config
 from .errors import ConfigError
 from .settings import (
     CONFIG_VARIABLE,
@@ -26,8 +27,6 @@ from .settings import (
     secret_route_fields,
 )
 from .units import mask_password, mask_webhook_url, resolve_file_url
-
-BUNDLED_CONFIG = Path(__file__).resolve().parents[2] / "config" / "evradar.toml"
 
 
 def load_settings(
@@ -74,7 +73,8 @@ def _find_config(path: str | None, env: Mapping[str, str], problems: list[str]) 
                 return Path(given).expanduser()
             problems.append(f"{given}: the configuration file does not exist; {advice}")
             return None
-    return next((p for p in (Path("config") / "evradar.toml", BUNDLED_CONFIG) if p.is_file()), None)
+    found = (Path("config") / "evradar.toml", bundled_config() / "evradar.toml")
+    return next((p for p in found if p.is_file()), None)
 
 
 def _read_toml(path: Path, problems: list[str]) -> dict[str, Any]:

@@ -130,6 +130,11 @@ class Alert:
     def is_update(self) -> bool:
         return self.version > 1
 
+    @property
+    def published(self) -> datetime | None:
+        """When the first dated report was published (None when no feed gave a date)."""
+        return next((s.published for s in self.sources if s.published), None)
+
 
 @dataclass(frozen=True, slots=True)
 class Destination:
@@ -196,6 +201,8 @@ class EventView:
     first_seen: datetime
     last_seen: datetime
     sources: tuple[tuple[str, str, str], ...]  # (title, link, source)
+    published: datetime | None = None  # when the first dated report was published
+    via: str = ""  # how a looked-up company is in it through its group or unit ("as part of Hyundai Motor Group")
 
 
 @dataclass(frozen=True, slots=True)

@@ -151,6 +151,11 @@ def _checked_feed_url(value: str) -> str:
     raise ValueError(f"{value!r} is not an http, https or file URL")
 
 
+def checked_feed_url(value: str) -> str:
+    """A feed URL as the settings accept it (http, https with a host, or file:), else ValueError."""
+    return _checked_feed_url(value)
+
+
 def _checked_webhook_url(value: str) -> str:
     value = value.strip()
     if not value or _is_http_url(value, schemes=("https",)):

@@ -9,24 +9,24 @@ from pathlib import Path
 from handlers import Handler, HandlerContext
 from handlers.company_data import CompanyDataError, load_company_data
 
+from ..core.bundled import bundled_config
 from ..core.errors import ConfigError
 from ..core.models import Company, Detection, Item
 from ..core.settings import DEFAULT_HANDLERS as DEFAULT_HANDLERS
 
-_BUNDLED_CONFIG = Path(__file__).resolve().parents[2] / "config"
-
 
 def config_file(name: str, configured: str = "") -> Path:
-    """A data file or folder from config/: the configured path, else the copy bundled with evradar."""
+    """A data file or folder from config/: the configured path (a file or a folder), else config/ in the
+    working directory, else the copy bundled with evradar (package data of an installed wheel)."""
     if configured:
         path = Path(configured).expanduser()
         if not path.exists():
             raise ConfigError(f"the file {configured} does not exist; fix the path in your configuration")
         return path
-    for base in (Path.cwd() / "config", _BUNDLED_CONFIG):
+    for base in (Path.cwd() / "config", bundled_config()):
         if (base / name).exists():
             return base / name
-    raise ConfigError(f"config/{name} is missing; reinstall evradar or point the configuration at a copy")
+    raise ConfigError(f"{name} is missing from evradar's bundled data; reinstall evradar or configure a copy")
 
 
 def read_company_files(path: Path) -> dict[str, str]:

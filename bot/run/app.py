@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -60,7 +61,8 @@ class App:
     """Everything evradar runs, built once from settings.
 
     ``notifiers`` replaces platforms' notifiers by name (tests record posts this way); when it is
-    given, only the fallback platform is built.
+    given, only the fallback platform is built. ``listening`` is the server's socket when it was bound
+    before anything else (``bot.run.server.bind``), so that a busy port stops evradar before it writes.
     """
 
     def __init__(
@@ -70,8 +72,10 @@ class App:
         console: Console | None = None,
         clock: Callable[[], float] = time.time,
         notifiers: dict[str, Notifier] | None = None,
+        listening: socket.socket | None = None,
     ) -> None:
         self.settings = settings
+        self.listening = listening
         self.clock = clock
         self.console = console or Console()
         companies_path = config_file("companies", settings.detection.companies)
@@ -182,7 +186,8 @@ class App:
         for platform in self.platforms:
             await platform.start(server=self.server, commands=self.commands, leases=self.leases)
         if self.server is not None:
-            await self.server.start(self.settings.server.host, self.settings.server.port)
+            server = self.settings.server
+            await self.server.start(server.host, server.port, sock=self.listening)
         await self._runner(rows).run(stop)
 
     def _runner(self, rows: list[store_feeds.FeedRow]) -> Runner:
@@ -235,6 +240,8 @@ class App:
         await self.leases.close()
         if self.server is not None:
             await self.server.stop()
+        if self.listening is not None:
+            self.listening.close()  # served and closed by the server already, or never served
         await self.fetcher.close()
         await asyncio.to_thread(self.workers.close)
         for notifier in self.notifiers.values():

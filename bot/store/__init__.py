@@ -10,11 +10,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from contextlib import nullcontext
+from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import Connection, Engine
 
-from .database import migrate, open_engine, run
+from .database import migrate, open_engine, run, throwaway_file
 
 T = TypeVar("T")
 
@@ -24,7 +25,8 @@ class Store:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine: Engine = open_engine(url)
+        self._throwaway = throwaway_file(url)  # an in-memory database lives in a temporary file
+        self.engine: Engine = open_engine(f"sqlite:///{self._throwaway}" if self._throwaway else url)
         # SQLite has one writer at a time; taking turns here avoids "database is locked" when a
         # transaction that began by reading wants to write while another thread writes.
         self._turn = threading.Lock() if self.engine.dialect.name == "sqlite" else None
@@ -38,3 +40,6 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._throwaway is not None:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{self._throwaway}{suffix}").unlink(missing_ok=True)

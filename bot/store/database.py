@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +19,17 @@ from ..core.errors import StoreError
 T = TypeVar("T")
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
+
+
+def throwaway_file(url: str) -> Path | None:
+    """For an in-memory SQLite URL (sqlite:// or sqlite:///:memory:), a new empty temporary file to hold
+    the database instead, so every thread sees one database that is gone when evradar stops; else None."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or (parsed.database or ":memory:") != ":memory:":
+        return None
+    handle, name = tempfile.mkstemp(prefix="evradar-", suffix=".db")
+    os.close(handle)
+    return Path(name)
 
 
 def open_engine(url: str) -> Engine:

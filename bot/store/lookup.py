@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, func, select
@@ -12,26 +13,31 @@ from ..core.models import EventView
 from .schema import event_companies, events, sources
 
 
-def events_for(conn: Connection, company: str, *, limit: int) -> list[EventView]:
-    """The newest events naming ``company`` (every event for ""), each with its sources, oldest first."""
+def events_for(conn: Connection, company: str, *, limit: int, related: Sequence[str] = ()) -> list[EventView]:
+    """The newest events naming ``company`` or one of the ``related`` companies (every event for ""),
+    each with its sources, oldest first, and the day the first dated one was published."""
     query = select(events).order_by(events.c.last_seen.desc(), events.c.id.desc()).limit(limit)
     if company:
-        ids = select(event_companies.c.event_id).where(func.lower(event_companies.c.company) == company.lower())
+        names = [name.lower() for name in (company, *related)]
+        ids = select(event_companies.c.event_id).where(func.lower(event_companies.c.company).in_(names))
         query = query.where(events.c.id.in_(ids))
     rows = list(conn.execute(query).mappings())
     found: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    published: dict[int, float] = {}
     if rows:
         reported = conn.execute(
-            select(sources.c.event_id, sources.c.title, sources.c.link, sources.c.source)
+            select(sources.c.event_id, sources.c.title, sources.c.link, sources.c.source, sources.c.published)
             .where(sources.c.event_id.in_([row["id"] for row in rows]))
             .order_by(sources.c.event_id, sources.c.added_at)
         )
-        for event_id, title, link, source in reported:
+        for event_id, title, link, source, when in reported:
             found[event_id].append((title, link, source))
-    return [_view(row, tuple(found[row["id"]])) for row in rows]
+            if when is not None:
+                published.setdefault(event_id, when)
+    return [_view(row, tuple(found[row["id"]]), published.get(row["id"])) for row in rows]
 
 
-def _view(row: object, reported: tuple[tuple[str, str, str], ...]) -> EventView:
+def _view(row: object, reported: tuple[tuple[str, str, str], ...], published: float | None) -> EventView:
     r: dict[str, object] = dict(row)  # type: ignore[call-overload]
     return EventView(
         id=int(r["id"]),  # type: ignore[call-overload]
@@ -43,6 +49,7 @@ def _view(row: object, reported: tuple[tuple[str, str, str], ...]) -> EventView:
         first_seen=datetime.fromtimestamp(float(r["first_seen"]), tz=UTC),  # type: ignore[arg-type]
         last_seen=datetime.fromtimestamp(float(r["last_seen"]), tz=UTC),  # type: ignore[arg-type]
         sources=reported,
+        published=datetime.fromtimestamp(published, tz=UTC) if published is not None else None,
     )
 
 

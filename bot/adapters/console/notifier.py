@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
-from ...core.labels import headline, stage_label
+from ...core.labels import date_label, headline, stage_label
 from ...core.models import Alert, Delivered, DeliveryFailed, Destination
 from ...core.ports import Notifier
 
@@ -34,7 +34,8 @@ class ConsoleNotifier:
         for source in alert.sources[-3:]:
             label = f"{source.source}: " if source.source else ""
             body.append(f"• {label}{source.title}\n  {source.link}\n", style="dim")
-        body.append(f"score {alert.score:.2f} · first seen {alert.first_seen:%Y-%m-%d %H:%M} UTC", style="dim")
+        when = date_label(alert.published, alert.first_seen, style="%Y-%m-%d %H:%M UTC")
+        body.append(f"score {alert.score:.2f} · published {when}", style="dim")
         title = ("↻ " if alert.is_update else "⚡ ") + escape(headline(alert))
         self.console.print(Panel(body, title=title, title_align="left", border_style="green"))
         return Delivered(reference=f"console:{alert.event_id}")

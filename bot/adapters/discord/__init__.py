@@ -8,6 +8,7 @@ from rich.console import Console
 
 from ...core.settings import PlatformSchema, Settings
 from ..plugin import Platform, Plugin, channel_decoder, needs_address
+from .checks import check
 from .settings import SECRETS, DiscordSettings
 
 
@@ -39,5 +40,6 @@ PLUGIN = Plugin(
     build=_build,
     pace=0.5,
     decode=channel_decoder("discord"),
+    check=check,
     add_commands=_add_commands,
 )

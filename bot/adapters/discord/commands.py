@@ -332,7 +332,7 @@ def _credentials(settings: Settings) -> tuple[str, str]:
     if not (application_id.isascii() and application_id.isdigit()):
         raise ConfigError(
             "[discord] application_id is not set; copy the Application ID from the Developer "
-            "Portal's General Information page into config/evradar.toml (or "
+            f"Portal's General Information page into {settings.config_path or 'the configuration file'} (or "
             "EVRADAR_DISCORD__APPLICATION_ID) and run `evradar discord sync` again."
         )
     return token, application_id

@@ -15,7 +15,7 @@ from discord.utils import escape_markdown, escape_mentions
 
 from ...chat.commands import Answer, Attachment, Help, Recent, Refused, Subscribed, Unsubscribed
 from ...chat.lookup import CompanyAnswer, StatusView
-from ...core.labels import KIND_LABELS, STAGE_LABELS
+from ...core.labels import KIND_LABELS, STAGE_LABELS, date_label
 from ...core.models import Alert, EventView, Source
 
 NO_MENTIONS = discord.AllowedMentions.none()  # the real guard against pings; escaping only keeps text tidy
@@ -160,7 +160,7 @@ def render_alert(alert: Alert, *, mark_update: bool = False) -> discord.Embed:
         title=clean(f"{prefix}{partners}: {_label(alert.kind)}, {_stage(alert.stage)}", TITLE),
         url=link_target(alert.link),
         colour=KIND_COLOURS.get(alert.kind, KIND_COLOURS["other"]),
-        timestamp=alert.first_seen,
+        timestamp=alert.published or alert.first_seen,
         footer=_footer(alert),
     )
     quote_text = clean(alert.evidence, 3000) or clean(alert.title, 3000)
@@ -170,7 +170,7 @@ def render_alert(alert: Alert, *, mark_update: bool = False) -> discord.Embed:
     draft.add("Stage", _stage(alert.stage) + moved)
     if alert.tickers:
         draft.add("Tickers", clean(", ".join(alert.tickers), 300))
-    draft.add("Date", f"{_aware(alert.first_seen):%Y-%m-%d}")
+    draft.add("Date", date_label(alert.published, _aware(alert.first_seen)))
     if alert.is_update or len(alert.sources) > 1:
         draft.add("Sources", str(len(alert.sources)))
     return draft.build()
@@ -295,7 +295,8 @@ def _events(title: str, events: tuple[EventView, ...]) -> discord.Embed:
         links = " · ".join(
             masked_link(source or title, link, limit=60) for title, link, source in event.sources[:3]
         )
-        summary = f"{_label(event.kind)}, {_stage(event.stage)} · {_aware(event.first_seen):%Y-%m-%d}"
+        summary = f"{_label(event.kind)}, {_stage(event.stage)} · {date_label(event.published, event.first_seen)}"
+        summary += f" ({event.via})" if event.via else ""
         draft.add(clean(" × ".join(event.partners), FIELD_NAME), f"{summary}\n{links}".strip(), inline=False)
     return draft.build()
 

@@ -6,6 +6,7 @@ from rich.console import Console
 
 from ...core.settings import PlatformSchema, Settings
 from ..plugin import Platform, Plugin, channel_decoder, needs_address
+from .checks import check
 from .settings import SECRETS, SlackSettings
 
 
@@ -20,4 +21,5 @@ PLUGIN = Plugin(
     build=_build,
     pace=1.0,  # Slack allows about one post a second per channel
     decode=channel_decoder("slack"),
+    check=check,
 )

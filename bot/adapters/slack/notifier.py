@@ -30,10 +30,10 @@ INLINE_RETRY_MAX = 5.0  # seconds of Retry-After worth waiting inside one post; 
 _TS = re.compile(r"\d+\.\d+")
 _TOKEN_FIX = "set SLACK_BOT_TOKEN to the app's current Bot User OAuth Token (xoxb-…) and restart evradar"
 _SCOPE_FIX = "add the chat:write and chat:write.public scopes to the app, reinstall it and update SLACK_BOT_TOKEN"
-_ARCHIVED_FIX = "unarchive the channel or route these alerts to another one in config/evradar.toml"
+_ARCHIVED_FIX = "unarchive the channel or route these alerts to another one in {config}"
 PERMANENT_ERRORS = {
     "channel_not_found": "the channel does not exist or the app cannot see it; check the channel id (C…) in "
-    "config/evradar.toml or the subscription, and that the app is installed in that workspace",
+    "{config} or the subscription, and that the app is installed in that workspace",
     "not_in_channel": "the app is not in that channel; invite it with `/invite @evradar`, or add the "
     "chat:write.public scope for public channels",
     "restricted_action": "the workspace does not let the app post there; ask a Slack admin or pick another one",
@@ -50,7 +50,7 @@ WEBHOOK_PERMANENT = frozenset(
 BLOCK_ERRORS = frozenset("invalid_blocks invalid_blocks_format msg_too_long msg_blocks_too_long".split())
 _NO_TOKEN = (
     "Slack channel {} needs a bot token: set SLACK_BOT_TOKEN (xoxb-…) or give the route a webhook_url in "
-    "config/evradar.toml, then restart evradar."
+    "{config}, then restart evradar."
 )
 _BLOCKS_REFUSED = "Slack refused an alert's blocks (%s); evradar sent its text alone. Please report this bug."
 
@@ -100,8 +100,11 @@ class SlackNotifier:
 
     platform = "slack"
 
-    def __init__(self, *, token: str | None, api_url: str, timeout: float = 15.0) -> None:
+    def __init__(
+        self, *, token: str | None, api_url: str, timeout: float = 15.0, config: str = "the configuration file"
+    ) -> None:
         self._token = token
+        self._config = config  # the configuration file in use, named in advice
         self._api_url = api_url
         self._timeout = timeout
         self._session: aiohttp.ClientSession | None = None
@@ -113,10 +116,11 @@ class SlackNotifier:
             if destination.webhook_url:
                 return await self._by_webhook(alert, destination)
             if not self._token or not destination.channel:
-                return DeliveryFailed(_NO_TOKEN.format(destination.channel or "(none)"), permanent=True)
+                no_token = _NO_TOKEN.replace("{config}", self._config)
+                return DeliveryFailed(no_token.format(destination.channel or "(none)"), permanent=True)
             return await self._by_token(alert, destination.channel)
         except SlackApiError as exc:
-            return _api_failure(exc, destination)
+            return _api_failure(exc, destination, config=self._config)
         except (aiohttp.ClientError, TimeoutError) as exc:
             return DeliveryFailed(
                 f"Slack was unreachable for {destination.key} ({type(exc).__name__}); retrying later."
@@ -177,7 +181,7 @@ class SlackNotifier:
             answer = await client.send(text=message.text, unfurl_links=False)
         if answer.status_code == 200:
             return Delivered(reference="")  # webhooks cannot thread or edit, so there is nothing to refer to
-        return _webhook_failure(answer, destination)
+        return _webhook_failure(answer, destination, config=self._config)
 
 
 def parse_reference(reference: str) -> tuple[str, str] | None:
@@ -217,7 +221,7 @@ def slack_error(exc: SlackApiError) -> str:
     return str(data.get("error", "")) if isinstance(data, dict) else ""
 
 
-def _api_failure(exc: SlackApiError, destination: Destination) -> DeliveryFailed:
+def _api_failure(exc: SlackApiError, destination: Destination, *, config: str) -> DeliveryFailed:
     status, error = exc.response.status_code, slack_error(exc)
     where = f"channel {destination.channel}"
     if status == 429 or error == "ratelimited":
@@ -226,6 +230,7 @@ def _api_failure(exc: SlackApiError, destination: Destination) -> DeliveryFailed
         return DeliveryFailed(f"Slack rate-limited {where} ({wait}); evradar retries then.", retry_after=seconds)
     fix = PERMANENT_ERRORS.get(error)
     if fix:
+        fix = fix.replace("{config}", config)
         return DeliveryFailed(f"Slack answered {error} for {where}: {fix}.", permanent=True)
     return DeliveryFailed(f"Slack answered {error or f'HTTP {status}'} for {where}; evradar retries later.")
 
@@ -234,7 +239,7 @@ def _webhook_error(answer: WebhookResponse) -> str:
     return " ".join((answer.body or "").split())[:100]
 
 
-def _webhook_failure(answer: WebhookResponse, destination: Destination) -> DeliveryFailed:
+def _webhook_failure(answer: WebhookResponse, destination: Destination, *, config: str) -> DeliveryFailed:
     status, error = answer.status_code, _webhook_error(answer)
     where = f"the incoming webhook of {destination.key}"  # never the URL: it is the credential
     if status == 429:
@@ -244,7 +249,7 @@ def _webhook_failure(answer: WebhookResponse, destination: Destination) -> Deliv
         return DeliveryFailed(
             f"Slack answered {status} {error or 'with no reason'} for {where}: the webhook was removed or its "
             "channel is gone; create a new one under Incoming Webhooks in the Slack app settings and put its "
-            "URL in config/evradar.toml.",
+            f"URL in {config}.",
             permanent=True,
         )
     return DeliveryFailed(f"Slack answered {status} {error or '(no reason)'} for {where}; evradar retries later.")

@@ -68,7 +68,10 @@ class SlackPlatform:
         self._signing_secret = settings.secret("slack_signing_secret")
         self._app_token = settings.secret("slack_app_token")
         self.slack_notifier = SlackNotifier(
-            token=self._bot_token, api_url=self.slack.api_url, timeout=self.slack.timeout
+            token=self._bot_token,
+            api_url=self.slack.api_url,
+            timeout=self.slack.timeout,
+            config=settings.config_path or "the configuration file",
         )
         self.notifier: Notifier = self.slack_notifier
         self.app: AsyncApp | None = None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, assert_never
 from urllib.parse import urlsplit
 
@@ -22,7 +21,7 @@ from slack_sdk.models.blocks import (
 
 from ...chat.commands import Answer, Attachment, Help, Recent, Refused, Subscribed, Unsubscribed
 from ...chat.lookup import CompanyAnswer, StatusView
-from ...core.labels import KIND_LABELS, STAGE_LABELS, headline
+from ...core.labels import KIND_LABELS, STAGE_LABELS, date_label, headline
 from ...core.models import Alert, EventView, Source
 
 # Slack's limits, in characters (counted here as UTF-16 code units, which is never fewer).
@@ -31,6 +30,7 @@ HEADER_MAX = 150
 SECTION_MAX = 3000
 FIELD_MAX = 2000
 MAX_FIELDS = 10
+DAY = "%d %b %Y"  # how dates read in Slack messages
 MAX_CONTEXT_ELEMENTS = 10
 CONTEXT_TEXT_MAX = 2000
 BUTTON_TEXT_MAX = 75
@@ -176,10 +176,6 @@ def _message(blocks: Sequence[Block], fallback: str) -> Message:
     )
 
 
-def _day(when: datetime | None) -> str:
-    return f"{when:%d %b %Y}" if when else "unknown"
-
-
 # -- alerts ---------------------------------------------------------------------------------------
 
 
@@ -242,12 +238,11 @@ def _change_summary(alert: Alert) -> str:
 
 
 def _alert_fields(alert: Alert) -> list[MarkdownTextObject]:
-    published = next((s.published for s in alert.sources if s.published), None) or alert.first_seen
     fields = [
         ("Kind", KIND_LABELS.get(alert.kind, alert.kind)),
         ("Stage", STAGE_LABELS.get(alert.stage, alert.stage)),
         ("Tickers", ", ".join(alert.tickers)),
-        ("Date", _day(published)),
+        ("Date", date_label(alert.published, alert.first_seen, style=DAY)),
     ]
     return [_md(f"*{name}*\n{mrkdwn(value, FIELD_MAX - 20)}") for name, value in fields if clean(value)][
         :MAX_FIELDS
@@ -334,7 +329,8 @@ def _events(title: str, events: Sequence[EventView], *, empty: str) -> Message:
 def _event_section(event: EventView) -> SectionBlock:
     partners = mrkdwn(" × ".join(event.partners) or "A partnership", 300)
     kind = KIND_LABELS.get(event.kind, event.kind)
-    meta = mrkdwn(f"{kind}, {STAGE_LABELS.get(event.stage, event.stage)} · {_day(event.first_seen)}", 200)
+    when = date_label(event.published, event.first_seen, style=DAY) + (f" ({event.via})" if event.via else "")
+    meta = mrkdwn(f"{kind}, {STAGE_LABELS.get(event.stage, event.stage)} · {when}", 200)
     sources = [Source(title=t, link=lnk, source=s) for t, lnk, s in event.sources[:MAX_LINKS]]
     if not sources and (event.title or event.link):
         sources = [Source(title=event.title, link=event.link)]

@@ -102,11 +102,11 @@ def test_config_check_shows_resolved_settings_and_hides_secrets(tmp_path: Path) 
 
 def test_feeds_add_list_remove(database_url: str) -> None:
     url = "https://example.com/added.xml"
-    assert _evradar(database_url, "feeds", "add", url).returncode == 0
-    listed = _evradar(database_url, "feeds", "list")
+    assert _evradar(database_url, "feeds", "add", url, "--no-check").returncode == 0
+    listed = _evradar(database_url, "feeds", "list", "--wide")
     assert url in listed.stdout
     assert _evradar(database_url, "feeds", "remove", url).returncode == 0
-    assert url not in _evradar(database_url, "feeds", "list").stdout
+    assert url not in _evradar(database_url, "feeds", "list", "--wide").stdout
     assert _evradar(database_url, "feeds", "remove", url).returncode == 1
 
 

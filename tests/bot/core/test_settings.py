@@ -36,7 +36,7 @@ def problems(path: str | None = None, *, env: dict[str, str] | None = None) -> l
 
 def test_embedded_defaults_when_there_is_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(settings_module, "BUNDLED_CONFIG", tmp_path / "missing.toml")
+    monkeypatch.setattr(settings_module, "bundled_config", lambda: tmp_path / "missing")
     settings = load_settings(env={})
     assert settings.config_path == ""
     assert settings.storage.url == "sqlite:///evradar.db"
@@ -233,7 +233,7 @@ def test_the_demo_config_reads_the_bundled_sample(tmp_path: Path, monkeypatch: p
     assert Path(url2pathname(urlsplit(feed.url).path)) == SAMPLE
     assert settings.polling.backfill_seconds is None
     assert settings.server.enabled is False
-    assert settings.storage.url == "sqlite:///evradar-demo.db"
+    assert settings.storage.url == "sqlite://"  # a throwaway database: every demo starts afresh
     assert [route.platform for route in settings.routes] == ["console"]
 
 

@@ -131,7 +131,7 @@ async def test_webhook_post_reaches_the_configured_api_with_a_safe_embed(
         "Kind": "contract manufacturing",
         "Stage": "in talks",
         "Tickers": "1810.HK, 2333.HK",
-        "Date": "2021-03-26",
+        "Date": "2021-03-26 (first seen)",  # the test stories carry no publication date
     }
     assert embed["footer"]["text"] == "Reuters · score 0.87" and embed["timestamp"].startswith("2021-03-26T08:00")
 

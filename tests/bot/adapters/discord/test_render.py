@@ -106,7 +106,7 @@ def test_alert_embed_shape() -> None:
         ("Kind", "supply deal", True),
         ("Stage", "announced", True),
         ("Tickers", "1810.HK", True),
-        ("Date", "2021-03-26", True),
+        ("Date", "2021-03-26 (first seen)", True),  # its source has no publication date
     ]
     assert embed.footer.text == "Reuters · score 0.90"
     assert embed.timestamp == datetime(2021, 3, 26, tzinfo=UTC)

@@ -40,7 +40,7 @@ async def fake() -> AsyncIterator[FakeSlack]:
 
 @pytest.fixture
 async def notifier(fake: FakeSlack) -> AsyncIterator[SlackNotifier]:
-    made = SlackNotifier(token=BOT_TOKEN, api_url=fake.api_url, timeout=2.0)
+    made = SlackNotifier(token=BOT_TOKEN, api_url=fake.api_url, timeout=2.0, config="/etc/evradar/site.toml")
     yield made
     await made.close()
 
@@ -115,7 +115,7 @@ async def test_a_long_retry_after_is_not_waited_out_inside_one_post(
 @pytest.mark.parametrize(
     ("error", "advice"),
     [
-        ("channel_not_found", "config/evradar.toml"),
+        ("channel_not_found", "/etc/evradar/site.toml"),  # the configuration file in use, named
         ("not_in_channel", "/invite @evradar"),
         ("is_archived", "unarchive"),
         ("invalid_auth", "SLACK_BOT_TOKEN"),
