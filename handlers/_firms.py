@@ -1,8 +1,11 @@
 """Companies the knowledge base does not list but the text marks as companies.
 
-A legal form or company word after capitalised words ("Marcopolo S.A.", "Acme Motors"), a
-noun that introduces a name ("battery start-up Verkor"), an apposition ("Forseven, a
-company controlled by CYVN"), or a ticker in brackets after a name all count.
+A legal form or company word after capitalised words ("Marcopolo S.A.", "Acme Motors",
+"Ford Otosan A.Ş."), a noun that introduces a name ("battery start-up Verkor", "EV maker
+VinFast", "Shenzhen-based Xinwangda"), a country's possessive ("China's Hithium"), an
+apposition ("Forseven, a company controlled by CYVN"), or a ticker in brackets after a
+name all count. Each found name carries the cue that marked it. Capitalised words that
+only start a sentence, places, months, titles and product names are not firms.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from ._words import Mention, Token, tokens
 LEGAL_FORMS = frozenset(
     (
         "inc corp corporation co company ltd limited llc plc ag se sa s.a nv n.v gmbh spa s.p.a "
-        "bv ab asa oyj kk pte pty bhd jsc pjsc tbk"
+        "bv ab asa oy oyj kk pte pty pvt bhd jsc pjsc tbk ltda a.s"
     ).split()
 )
 COMPANY_WORDS = LEGAL_FORMS | frozenset(
@@ -27,19 +30,19 @@ COMPANY_WORDS = LEGAL_FORMS | frozenset(
 _SUFFIXES = frozenset(
     {w.capitalize() for w in COMPANY_WORDS}
     | {w.upper() for w in LEGAL_FORMS}
-    | {"GmbH", "SpA", "S.p.A", "S.A", "N.V", "plc", "Tbk"}
+    | {"GmbH", "SpA", "S.p.A", "S.A", "N.V", "plc", "Tbk", "A.Ş", "Pvt", "Oy", "Oyj", "Ltda"}
 )
 # A capitalised company word ("Motors", "GmbH", "S.p.A") as a whole word after a space.
 _SUFFIX_WORD = re.compile(
     r"(?<= )(?:"
-    + "|".join(re.escape(w) for w in sorted(_SUFFIXES, key=len, reverse=True) if w[0].isupper())
-    + r")(?![A-Za-z]|\.[A-Za-z])"
+    + "|".join(re.escape(w) for w in sorted(_SUFFIXES, key=len, reverse=True) if w[0].isupper() or w == "plc")
+    + r")(?![^\W\d_]|\.[^\W\d_])"
 )
 # Nouns that introduce a company name: "battery start-up Verkor", "EV maker Canoo".
 _INTRODUCERS = re.compile(
-    r"(?:company|firm|makers?|start-?up|startup|supplier|giant|operator|developer|"
-    r"carmaker|automaker|manufacturer|recycler|producer|provider|chipmaker|miner|utility|"
-    r"insurer|retailer|builder|coachbuilder|specialist|rival|partner|subsidiary|affiliate|"
+    r"(?:company|firm|makers?|start-?up|startup|supplier|giant|operator|developer|carmaker|automaker|"
+    r"manufacturer|recycler|producer|provider|chipmaker|miner|utility|insurer|reinsurer|lender|investor|"
+    r"airline|shipbuilder|retailer|builder|coachbuilder|specialist|rival|partner|subsidiary|affiliate|"
     r"outfit|conglomerate|refiner|unit|arm|based) (?=[A-Z0-9])",  # "based" only as in "Shenzhen-based"
 )
 # "Forseven, a company controlled by CYVN": the name before the description is a company.
@@ -57,8 +60,55 @@ _NOT_NAMES = frozenset(
         "ministry government reuters bloomberg nikkei said says according ceo chief president "
         "first new electric battery ev evs january february march april may june july august "
         "september october november december monday tuesday wednesday thursday friday saturday "
-        "sunday"
+        "sunday model series mr ms mrs dr minister prime premier chairman governor mayor"
     ).split()
+)
+# Words that start sentences in news; capitalised there, they are not part of a name.
+_SENTENCE_WORDS = frozenset(
+    (
+        "after before when while if although though since because but so yet also then now still "
+        "meanwhile however moreover separately earlier later last next this year yesterday today "
+        "tomorrow shares stocks analysts investors officials executives sources people reports "
+        "under over about around between during despite without within against among once "
+        "both each every all some many most several few other such no not only even just "
+        "here there where what which who why how his her their our my your we they he she you i "
+        "sales deliveries production output revenue profit demand prices plans talks rival rivals "
+        "partner partners customers buyers drivers owners workers unions regulators lawmakers"
+    ).split()
+)
+# Places that a capitalised run after "China's" or before "Co" may be instead of a firm.
+_PLACES = frozenset(
+    (
+        "guangdong jiangsu zhejiang anhui sichuan hubei hunan fujian shandong henan hebei hainan "
+        "yunnan guangxi jiangxi shanxi shaanxi liaoning jilin heilongjiang guizhou gansu qinghai "
+        "xinjiang tibet mongolia inner shanghai beijing shenzhen hefei wuhan chongqing guangzhou "
+        "tianjin hangzhou ningbo changsha chengdu xiamen suzhou wuxi changzhou nanjing yibin "
+        "karnataka maharashtra gujarat tamil nadu telangana haryana delhi mumbai chennai pune "
+        "bengaluru bangalore java jakarta batam sulawesi bavaria saxony ontario quebec texas "
+        "california michigan georgia tennessee kentucky ohio nevada arizona carolina south north "
+        "east west central new york hong kong taiwan seoul busan ulsan tokyo osaka aichi "
+        "hanoi haiphong istanbul bursa kocaeli bangkok rayong selangor penang"
+    ).split()
+)
+# Nouns after a capitalised run that make it a place or a body: "China's Guangdong province".
+_PLACE_NOUNS = re.compile(
+    r"\s+(?:province|provinces|city|cities|state|states|region|county|district|prefecture|port|"
+    r"island|government|ministry|regulators?|authorities|officials|market|economy)\b",
+    re.IGNORECASE,
+)
+# Last words of newspapers, magazines and broadcasters: "Germany's Manager Magazin reported".
+_MEDIA = frozenset(
+    "news times post journal daily herald magazine magazin zeitung tribune gazette weekly wire tv radio "
+    "broadcaster newspaper press".split()
+)
+# "China's Hithium", "India's Ola Electric": a country's possessive before a name. The
+# apostrophe is searched first (cheap); the country is checked in the words before it.
+_POSSESSIVE = re.compile(r"['’]s (?=[A-Z0-9])")
+_COUNTRY_BEFORE = re.compile(
+    r"(?<![\w-])(?:China|Japan|South Korea|Korea|India|Indonesia|Vietnam|Turkey|Türkiye|Thailand|Malaysia|"
+    r"Taiwan|Germany|France|Italy|Spain|Sweden|Norway|Britain|Brazil|Mexico|Canada|Australia|"
+    r"America|Israel|Saudi Arabia|Europe|Poland|Hungary|Singapore|the Philippines|Chile|Morocco|"
+    r"Egypt|Hong Kong)\Z"
 )
 
 
@@ -68,10 +118,17 @@ def named_before(text: str, known: list[Mention], pos: int, tag: str) -> list[Me
     if not span or any(m.start < span[-1].end and span[0].start < m.end for m in known):
         return []  # nothing named there, or a known company already is
     name = _trim_legal(text, span)
-    return [Mention(name, span[0].start, span[-1].end, False, span[-1].possessive, tag)] if name else []
+    if not name:
+        return []
+    return [
+        Mention(
+            name, span[0].start, span[-1].end, False, span[-1].possessive, tag, cue=f"name before ticker '{tag}'"
+        )
+    ]
 
 
 def unknown_firms(text: str, known: list[Mention]) -> list[Mention]:
+    """Capitalised names the text itself marks as companies, with the cue that marks each."""
     taken = [(m.start, m.end) for m in known]
     found: list[Mention] = []
     for match in _SUFFIX_WORD.finditer(text):
@@ -80,29 +137,59 @@ def unknown_firms(text: str, known: list[Mention]) -> list[Mention]:
             continue  # part of a name found already ("Marcopolo S.A.")
         span = _capitalised_tail(text, tokens(text, max(0, pos - 60), pos), pos)
         if span:
-            _keep(text, [*span, *tokens(text, pos, match.end())], taken, found)
+            cue = f"name with suffix '{match.group()}'"
+            _keep(text, [*span, *tokens(text, pos, match.end())], taken, found, cue)
     for match in _APPOSITIVE.finditer(text) if ", a" in text or ", the" in text else ():
         start = match.start(1)
         span = _capitalised_head(text, tokens(text, start, match.end(1), limit=4), start)
         if span:
-            _keep(text, span, taken, found)
+            _keep(text, span, taken, found, f"described as '{text[match.end(1) + 2 : match.end()]}'")
     for match in _INTRODUCERS.finditer(text):
-        if match.group() == "based " and not text.startswith("-", match.start() - 1):
-            continue
+        if match.start() and text[match.start() - 1].isalnum():
+            continue  # inside a word: "solar farm Hornsea" has no introducer "arm"
+        word = match.group().strip()
+        if word == "based":
+            if not text.startswith("-", match.start() - 1):
+                continue
+            word = text[text.rfind(" ", 0, match.start()) + 1 : match.end() - 1]  # "Shenzhen-based"
         span = _capitalised_head(text, tokens(text, match.end(), match.end() + 60, limit=3), match.end())
         if span:
-            _keep(text, span, taken, found)
+            _keep(text, span, taken, found, f"named after '{word}'")
+    for match in _POSSESSIVE.finditer(text):
+        country = _COUNTRY_BEFORE.search(text, max(0, match.start() - 16), match.start())
+        if country is None:
+            continue
+        span = _capitalised_head(text, tokens(text, match.end(), match.end() + 60, limit=3), match.end())
+        if span and not _PLACE_NOUNS.match(text, span[-1].end):
+            _keep(text, span, taken, found, f"named as '{text[country.start() : match.end() - 1]} …'")
     return found
 
 
-def _keep(text: str, span: list[Token], taken: list[tuple[int, int]], found: list[Mention]) -> None:
-    start, end = span[0].start, span[-1].end
-    if any(s < end and start < e for s, e in taken):
+def _keep(text: str, span: list[Token], taken: list[tuple[int, int]], found: list[Mention], cue: str) -> None:
+    span = _without_sentence_start(text, span)
+    if not span:
         return
+    start, end = span[0].start, span[-1].end
+    if any(s < end and start < e for s, e in taken) or span[-1].key in _MEDIA:
+        return
+    if text.startswith("-", end) and text[end + 1 : end + 2].isalnum():
+        return  # the words run on: "Canada's Zero-Emission Transit Fund" is no firm "Zero"
     name = _trim_legal(text, span)
     if name:
         taken.append((start, end))
-        found.append(Mention(name, start, end, False, span[-1].possessive))
+        found.append(Mention(name, start, end, False, span[-1].possessive, cue=cue))
+
+
+def _without_sentence_start(text: str, span: list[Token]) -> list[Token]:
+    """Drop a first word that is capitalised only because it starts the sentence ("Yesterday")."""
+    while span and span[0].key in _SENTENCE_WORDS and _starts_sentence(text, span[0].start):
+        span = span[1:]
+    return span
+
+
+def _starts_sentence(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip(" \t\"'“‘(")
+    return not before or before[-1] in ".!?:;\n"
 
 
 def _is_name_word(text: str, token: Token) -> bool:
@@ -144,13 +231,14 @@ def _capitalised_head(text: str, tokens: list[Token], pos: int) -> list[Token]:
 def _trim_legal(text: str, span: list[Token]) -> str:
     """The name without abbreviated legal forms ("Marcopolo S.A." -> "Marcopolo").
 
-    Spelled-out "Company" and "Corporation" stay, as in "Saudi Electricity Company".
+    Spelled-out "Company" and "Corporation" stay, as in "Saudi Electricity Company". A run
+    of company words, places or digits alone ("Automobile", "Guangdong", "2025") is no name.
     """
     words = list(span)
     while words and words[-1].key in LEGAL_FORMS and words[-1].key not in {"company", "corporation"}:
         words.pop()
     while words and words[0].key in _NOT_NAMES:
         words.pop(0)
-    if not words or all(w.key in COMPANY_WORDS for w in words):
-        return ""  # "Automobile" alone is a word, not a name
+    if not words or all(w.key in COMPANY_WORDS or w.key in _PLACES or w.key.isdigit() for w in words):
+        return ""
     return text[words[0].start : words[-1].end]

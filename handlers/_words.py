@@ -27,6 +27,19 @@ class Mention:
     ticker: str = ""
     weak: bool = False
     plural: bool = False  # "rent Teslas": the company's products, not the company
+    cue: str = ""  # why the text names a company here: "name with suffix 'Co'", "unit of LG Corp chosen …"
+    group: str = ""  # the group whose short name was read as this unit ("LG Corp" for "LG")
+
+
+# Company names in the data that are also everyday English words: a mention of one is
+# trusted only where the story confirms it (capitalised mid-sentence, or a sentence's
+# subject), so "Visa Rules Tighten" or "Caterpillar Season" in a headline names nobody.
+EVERYDAY_WORDS = frozenset(
+    (
+        "beep outrider ouster envision chevron occidental plenitude vanguard sequoia revel "
+        "stagecoach greyhound visa caterpillar corning micron cadence ampersand firefly vines"
+    ).split()
+)
 
 
 class Token(NamedTuple):
@@ -61,6 +74,15 @@ def tokens(text: str, start: int = 0, end: int | None = None, limit: int = 0) ->
         key = word.lower() if word.isascii() else fold(word)
         out.append(Token(key, start, end, possessive, key == word))
     return out
+
+
+def is_strict(alias: str) -> bool:
+    """A short capitalised alias ("GM", "BP", "E.ON", "B-ON") matches only as written.
+
+    Three letters or digits or fewer, all in capitals: in other cases such words are
+    ordinary words or parts of other abbreviations ("gm crops", "Measure B on hold").
+    """
+    return alias.isupper() and sum(c.isalnum() for c in alias) <= 3
 
 
 @lru_cache(maxsize=65536)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.core.models import SECTORS, Company
 
 from ._firms import COMPANY_WORDS, named_before, unknown_firms
-from ._words import TOKEN, Mention, alias_key
+from ._words import EVERYDAY_WORDS, TOKEN, Mention, alias_key, is_strict
+from .company_units import UnitResolver, sentence_around
 
 __all__ = ["CompanyIndex", "Mention", "alias_key", "companies_from_toml"]
 
@@ -72,6 +73,7 @@ class _Alias:
     exact: str = ""  # short upper-case aliases ("GM", "BP") must match this spelling
     lowercase: bool = False  # the alias itself is lower case ("onsemi")
     weak: bool = False
+    acronym: bool = False  # a longer all-capitals alias ("NEVS"): "NEVs" is another acronym's plural
 
 
 class CompanyIndex:
@@ -82,10 +84,13 @@ class CompanyIndex:
         self._tickers: dict[str, str] = {}
         self._spellings: set[tuple[str, ...]] = set()
         self._by_key: dict[tuple[str, ...], _Alias] = {}
-        self._common = common_words
+        self._exact: dict[str, _Alias] = {}  # "GM" where another company owns the looser "Gm"
+        self._common = common_words | EVERYDAY_WORDS
+        companies = tuple(companies)
         for company in companies:
             self._add(company)
-        self._names = _name_regex(self._spellings)
+        self._names, self._local_names = _name_regex(self._spellings)
+        self.units = UnitResolver(companies)
 
     def _add(self, company: Company) -> None:
         self.companies[company.name] = company
@@ -107,11 +112,14 @@ class CompanyIndex:
         raw = tuple(t.lower() for t in TOKEN.findall(alias))
         if raw != key and len(raw) == len(key):
             self._spellings.add(raw)  # "koç" as well as "koc"
-        if len(key) == 1 and len(key[0]) >= 4:
+        if len(key) == 1 and len(key[0]) >= 4 and key[0].isascii():
             self._spellings.add((key[0] + "s",))  # "Teslas"
-        exact = alias if len(alias) <= 3 and alias.isupper() else ""
+        exact = alias if is_strict(alias) else ""
         weak = len(key) == 1 and key[0] in self._common
-        entry = _Alias(key, name, exact, alias.islower(), weak)
+        acronym = len(key) == 1 and alias.isupper() and alias.isalpha()
+        entry = _Alias(key, name, exact, alias.islower(), weak, acronym)
+        if exact and name:
+            self._exact.setdefault(exact, entry)
         current = self._by_key.get(key)
         if current is None or (current.name and not name) or (current.exact and not exact):
             self._by_key[key] = entry  # exclusions win; a looser spelling beats a strict one
@@ -138,14 +146,14 @@ class CompanyIndex:
 
     def resolve(self, text: str) -> str | None:
         """The company a whole string names exactly (name, alias or ticker), if any."""
-        alias = self._by_key.get(alias_key(text))
+        alias = self._exact.get(text.strip()) or self._by_key.get(alias_key(text))
         if alias is not None:
             return alias.name or None
         return self.ticker(text.strip())
 
     def find(self, text: str, *, unknown: bool = True) -> list[Mention]:
         """Every company named in ``text``, in order of appearance, without overlaps."""
-        mentions = self._known(text)
+        mentions = [self._unit(text, m) for m in self._known(text)]
         mentions += self._tickered(text, mentions)
         if unknown:
             mentions += unknown_firms(text, mentions)
@@ -158,10 +166,12 @@ class CompanyIndex:
         low = text.lower()
         if len(low) != len(text):
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-        for match in self._names.finditer(low):
-            start, end = match.span()
+        spans = [m.span() for m in self._names.finditer(low)]
+        if self._local_names is not None and not text.isascii():
+            spans = _merge(spans, [m.span() for m in self._local_names.finditer(low)])
+        for start, end in spans:
             key = alias_key(text[start:end])
-            alias = self._by_key.get(key)
+            alias = self._exact.get(text[start:end]) or self._by_key.get(key)
             plural = False
             if alias is None and len(key) == 1:
                 alias, plural = self._by_key.get((key[0][:-1],)), True  # "Teslas"
@@ -177,6 +187,19 @@ class CompanyIndex:
             found.append(Mention(alias.name, start, end, True, possessive, weak=alias.weak, plural=plural))
         return found
 
+    def _unit(self, text: str, mention: Mention) -> Mention:
+        """A holding group's short name in a sentence about one of its units' trades is that unit."""
+        if not self.units.is_group(mention.name):
+            return mention
+        surface = text[mention.start : mention.end].removesuffix("'s").removesuffix("’s")
+        if alias_key(surface) == alias_key(mention.name):
+            return mention  # "LG Corp" spelled out is the holding itself
+        sentence = sentence_around(text, mention.start, mention.end)
+        unit = self.units.unit(mention.name, sentence, word=surface)
+        if unit is None:
+            return mention
+        return replace(mention, name=unit.name, cue=unit.reason, group=mention.name)
+
     @staticmethod
     def _fits(text: str, start: int, end: int, alias: _Alias) -> bool:
         surface = text[start:end]
@@ -184,6 +207,15 @@ class CompanyIndex:
             return False  # "GM", "BP" only in capitals
         if not alias.lowercase and surface.islower():
             return False  # "grab", "shell", "arrival": ordinary words, not the companies
+        if alias.acronym and surface[-1] == "s" and surface[:-1].isupper():
+            return False  # "NEVs": the plural of another acronym, not NEVS
+        if (
+            start > 1
+            and text[start - 1] == "."
+            and text[start - 2].isalpha()
+            and not text[start - 3 : start - 2].isalnum()
+        ):
+            return False  # "U.S. oil" is not S-Oil: the name would start inside an abbreviation
         # "Form Energy-Storage Venture": the words run on, so this is not the name.
         return not (len(alias.key) > 1 and alias.key[-1] in _RUN_ON and text.startswith("-", end))
 
@@ -211,18 +243,30 @@ class CompanyIndex:
 
 _STEP = "\x02"  # between two words of a name
 _RUN_ON = COMPANY_WORDS | {"energy", "power"}
+# Scripts written without spaces between words: a name in them matches inside running text.
+_UNSPACED = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_IS_UNSPACED = re.compile(f"[{_UNSPACED}]")
+_NOT_AFTER_WORD = f"(?<![^\\W_{_UNSPACED}])"  # not right after a letter or digit of a spaced script
+_NOT_BEFORE_WORD = f"(?![^\\W_{_UNSPACED}])"
 
 
-def _name_regex(spellings: set[tuple[str, ...]]) -> re.Pattern[str]:
-    """One regex for every name, built as a trie so each character follows one branch.
+def _name_regex(spellings: set[tuple[str, ...]]) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """Regexes for every name, built as tries so each character follows one branch.
 
     Words of a name may be separated by anything that is not a letter or digit
     ("Mercedes-Benz", "Mercedes Benz", "Hon Hai Precision Industry Co., Ltd"); a name
-    ends where a word ends, and the longest name at a position wins.
+    ends where a word ends, and the longest name at a position wins. Where a name starts
+    or ends in Chinese, Japanese or Korean script it needs no word boundary on that side
+    (小米 in "小米汽车与长城汽车"); Latin names keep theirs, even next to such script. The
+    first regex holds names written in Latin script only; the second, names with a local
+    script at either end, which only text that is not plain ASCII can contain.
     """
-    root: dict[str, Any] = {}
+    # One trie per script at each end, so each boundary test is written once (a character
+    # class of these scripts is slow to compile thousands of times).
+    tries: dict[tuple[bool, bool], dict[str, Any]] = {}
     for words in spellings:
-        node = root
+        shape = (bool(_IS_UNSPACED.match(words[0])), bool(_IS_UNSPACED.match(words[-1][-1])))
+        node = tries.setdefault(shape, {})
         for char in _STEP.join(words):
             node = node.setdefault(char, {})
         node[""] = True
@@ -231,14 +275,30 @@ def _name_regex(spellings: set[tuple[str, ...]]) -> re.Pattern[str]:
         options = []
         for char, child in sorted(node.items(), key=lambda kv: kv[0] == ""):
             if char == "":
-                options.append(r"(?![^\W_])")
+                options.append("")
             elif char == _STEP:
                 options.append(r"[\W_]+" + branch(child))
             else:
                 options.append(re.escape(char) + branch(child))
         return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
 
-    return re.compile(r"(?<![^\W_])" + branch(root))
+    def part(shape: tuple[bool, bool]) -> str:
+        before = f"(?=[{_UNSPACED}])" if shape[0] else _NOT_AFTER_WORD  # cheap rejection first
+        after = "" if shape[1] else _NOT_BEFORE_WORD
+        return f"{before}(?:{branch(tries[shape])}){after}"
+
+    latin = re.compile(part((False, False)) if (False, False) in tries else "(?!)")
+    local = [part(shape) for shape in ((False, True), (True, True), (True, False)) if shape in tries]
+    return latin, re.compile("|".join(local)) if local else None
+
+
+def _merge(first: list[tuple[int, int]], second: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Both regexes' matches in text order; where two overlap, the earlier, then longer, stands."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted([*first, *second], key=lambda span: (span[0], -span[1])):
+        if not out or start >= out[-1][1]:
+            out.append((start, end))
+    return out
 
 
 def companies_from_toml(data: Mapping[str, Any]) -> tuple[Company, ...]:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import importlib
-import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
 from handlers import Handler, HandlerContext
-from handlers.companies import companies_from_toml
+from handlers.company_data import CompanyDataError, load_company_data
 
 from ..core.errors import ConfigError
 from ..core.models import Company, Detection, Item
@@ -31,21 +30,24 @@ def config_file(name: str, configured: str = "") -> Path:
 
 
 def load_companies(path: Path) -> tuple[Company, ...]:
-    """Read the company knowledge: a folder of sector files, or one file.
+    """Read the company knowledge strictly: a folder of sector files, or one file.
 
-    A broken file is a configuration error naming the file and the problem.
+    Any problem in the data is a configuration error that lists every problem as
+    ``file:line: message``.
     """
     files = sorted(path.glob("*.toml")) if path.is_dir() else [path]
-    entries: list[object] = []
+    if not files:
+        raise ConfigError(f"{path} holds no company files (*.toml); point the configuration at config/companies/")
+    texts: dict[str, str] = {}
     for file in files:
         try:
-            entries += tomllib.loads(file.read_text(encoding="utf-8")).get("company", [])
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{file}: {exc}") from exc
+            texts[str(file)] = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{file} cannot be read ({exc}); check the file and its permissions") from exc
     try:
-        return companies_from_toml({"company": entries})
-    except ValueError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
+        return load_company_data(texts)
+    except CompanyDataError as exc:
+        raise ConfigError(f"{exc}\nFix these lines; `evradar companies check` lists them again.") from exc
 
 
 def load_handlers(specs: Sequence[str], companies: tuple[Company, ...]) -> list[Handler]:

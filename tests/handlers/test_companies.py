@@ -19,7 +19,7 @@ def _names(index: CompanyIndex, text: str) -> list[str]:
 
 def test_knowledge_base_is_large_and_varied(index: CompanyIndex) -> None:
     companies = list(index.companies.values())
-    assert len(companies) >= 400
+    assert len(companies) >= 2000
     assert {c.country for c in companies} >= {"CN", "US", "DE", "JP", "KR", "IN", "VN", "FR"}
     assert {c.sector for c in companies} >= {
         "automaker",
@@ -32,7 +32,12 @@ def test_knowledge_base_is_large_and_varied(index: CompanyIndex) -> None:
         "charging",
         "supplier",
         "mobility",
+        "investor",
+        "two_wheeler",
+        "commercial_vehicle",
+        "energy",
     }
+    assert {c.country for c in companies} >= {"ID", "TR", "TH", "MY", "BR", "MX", "SA", "AE"}
 
 
 @pytest.mark.parametrize(
@@ -82,3 +87,46 @@ def test_bad_knowledge_base_entries_are_all_reported() -> None:
         companies_from_toml({"company": [{"name": ""}, {"name": "Acme", "sector": "bakery"}]})
     assert "company #1 has no name" in str(raised.value)
     assert "unknown sector 'bakery'" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("比亚迪和宁德时代签署协议", ["BYD", "CATL"]),
+        ("长城汽车与小米", ["Great Wall Motor", "Xiaomi"]),
+        ("トヨタとパナソニック", ["Toyota", "Panasonic"]),
+        ("현대차와 LG에너지솔루션", ["Hyundai", "LG Energy Solution"]),
+    ],
+)
+def test_local_script_names_in_the_bundled_data(index: CompanyIndex, text: str, expected: list[str]) -> None:
+    assert _names(index, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Firms that news named and the old data missed, one per kind.
+        ("precursor maker CNGR and Huayou Cobalt", ["CNGR Advanced Material", "Huayou Cobalt"]),
+        ("NEC and Nissan's AESC", ["NEC", "Nissan", "Envision AESC"]),
+        ("Deutsche Bahn and SNCF", ["Deutsche Bahn", "SNCF"]),
+        ("Transport for London and the MTA", ["Transport for London", "MTA"]),
+        ("Mubadala, QIA and PIF", ["Mubadala", "QIA", "PIF"]),
+        ("Ather Energy, Gesits, Togg and Selex Motors", ["Ather Energy", "Gesits", "Togg", "Selex Motors"]),
+    ],
+)
+def test_industry_wide_coverage(index: CompanyIndex, text: str, expected: list[str]) -> None:
+    assert _names(index, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("LG will build a battery plant with Honda.", "LG Energy Solution"),
+        ("Samsung and Stellantis form a battery joint venture.", "Samsung SDI"),
+        ("SK and Ford will build battery cells in Kentucky.", "SK On"),
+        ("Tata will build a cell gigafactory in Somerset.", "Agratas"),
+    ],
+)
+def test_group_words_in_battery_sentences_name_the_battery_unit(index: CompanyIndex, text: str, unit: str) -> None:
+    mention = index.find(text)[0]
+    assert (mention.name, mention.cue.endswith("chosen for battery context")) == (unit, True)

@@ -50,12 +50,14 @@ _TEXT = st.one_of(st.text(max_size=400), st.lists(_WORDS, max_size=60).map(" ".j
 
 
 def _named_in(partner: str, text: str, handler: EvPartnershipHandler) -> bool:
-    """The partner, one of its aliases, a unit or parent it stands for, or its tickers appear."""
+    """The partner, one of its aliases, a unit or group it stands for, or its tickers appear."""
     company = handler.index.get(partner)
     family = {partner}
     if company:
-        family |= {company.parent} - {""}
         family |= {c.name for c in handler.index.companies.values() if c.parent == partner}
+    while company and company.parent and company.parent not in family:  # "LG" names LG Energy Solution
+        family.add(company.parent)
+        company = handler.index.get(company.parent)
     folded = " ".join(alias_key(text))
     for name in family:
         entry = handler.index.get(name)

@@ -262,7 +262,7 @@ async def test_autocomplete_offers_at_most_25_matching_companies(endpoint: Endpo
     _, body = await endpoint.post(interaction("lookup", {"company": "xia"}, kind=4, focused="company"))
     assert body["type"] == 8
     names = [c["name"] for c in body["data"]["choices"]]
-    assert names[0] == "Xiaomi" and all(c["name"] == c["value"] for c in body["data"]["choices"])
+    assert "Xiaomi" in names and all(c["name"] == c["value"] for c in body["data"]["choices"])
     _, everything = await endpoint.post(interaction("lookup", {"company": ""}, kind=4, focused="company"))
     assert len(everything["data"]["choices"]) == 25
     _, contained = await endpoint.post(interaction("lookup", {"company": "wall"}, kind=4, focused="company"))
@@ -366,7 +366,7 @@ async def test_gateway_autocomplete_and_deferred_answers(
     call = tree_for(gateway_client, commands, patience=0.05)
     await call(interaction("lookup", {"company": "xia"}, kind=4, focused="company"))
     [choices] = fake.of("interaction_callback")
-    assert choices.json["type"] == 8 and choices.json["data"]["choices"][0]["name"] == "Xiaomi"
+    assert choices.json["type"] == 8 and "Xiaomi" in [c["name"] for c in choices.json["data"]["choices"]]
 
     pending = asyncio.create_task(call(interaction("recent")))
     [_, deferred] = await calls(fake, "interaction_callback", count=2)
