@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.models import SECTORS, Company
+from bot.core.models import SECTORS, Company
 
 from ._words import alias_key, is_strict
 

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.models import SECTORS
+from bot.core.models import SECTORS
 
 from ._words import Mention, alias_key
 from .companies import CompanyIndex

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.models import Company
+from bot.core.models import Company
 
 from ._words import alias_key
 

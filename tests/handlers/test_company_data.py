@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.detection import config_file, load_companies
-from bot.errors import ConfigError
+from bot.flow.detection import config_file, load_companies
+from bot.core.errors import ConfigError
 from handlers.company_data import CompanyDataError, load_company_data, read_company_data
 from handlers.company_report import check_companies
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.models import Company
+from bot.core.models import Company
 from handlers.companies import CompanyIndex
 from handlers.company_report import explain
 from handlers.company_units import sentence_around
