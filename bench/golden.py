@@ -1,4 +1,4 @@
-"""Detection answers on every labelled and recorded item, kept so that a faster detector can prove it answers the same.
+"""Detection answers on every labelled and recorded item, so a faster detector can prove it answers the same.
 
 ``--write`` runs the detector over every labelled corpus and every item of the bundled real
 feeds (short, as ``bench/classify.py`` sees them, and with their full text) and stores each
@@ -35,7 +35,7 @@ _HIDDEN = "corpus/more.jsonl"  # its held-aside half is for judging only
 
 
 def labelled() -> Iterator[tuple[str, Item]]:
-    files = sorted((DATA / "corpus").glob("*.jsonl")) + [DATA / "holdout.jsonl", DATA / "check.jsonl"]
+    files = [*sorted((DATA / "corpus").glob("*.jsonl")), DATA / "holdout.jsonl", DATA / "check.jsonl"]
     for path in files:
         source = path.relative_to(DATA).as_posix()
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
