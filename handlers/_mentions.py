@@ -41,7 +41,9 @@ MEDIA = frozenset(
 }
 
 _ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Z0-9&]{1,7}|[A-Z][a-z]?[A-Z][A-Z0-9&]{0,5})\s*\)")
-_CAPITALISED = re.compile(r"\b([A-Z][A-Za-z]+|[A-Z]{2,})(?:'s)?\b")
+# A capitalised word ("Tata's", "LG"); the word start is checked after its capital, so the
+# engine skips to capitals.
+_CAPITALISED = re.compile(r"([A-Z](?<!\w.)(?:[A-Za-z]+|[A-Z]+))(?:'s)?\b")
 
 
 def story_mentions(index: CompanyIndex, plan: Sequence[Passage]) -> None:

@@ -39,7 +39,8 @@ _ABBREVIATIONS = frozenset(
         "s.p.a bhd pte pty a.g plc mt ft int'l intl op nos p.m a.m"
     ).split()
 )
-_SENTENCE_END = re.compile(r"[.!?;][\"')\]]*\s+|[.!?][\"')\]]*$")
+# r"[.!?;]["')\]]*\s+|[.!?]["')\]]*$" with the first character taken out, so the engine skips to it.
+_SENTENCE_END = re.compile(r"[.!?;](?:[\"')\]]*\s+|(?<!;)[\"')\]]*$)")
 
 
 def clean(text: str) -> str:
@@ -58,7 +59,8 @@ def clean(text: str) -> str:
 
 def strip_dateline(text: str) -> str:
     """Drop a leading dateline ("SHANGHAI (Reuters) -") or feed date artefact."""
-    return _DATELINE.sub("", text, count=1)
+    found = _DATELINE.match(text)  # anchored at the start: only one place to try
+    return text[found.end() :] if found else text
 
 
 def paragraphs(text: str) -> list[str]:
