@@ -1,10 +1,11 @@
 """Running many patterns over a text in one pass: each is tried only where its trigger words are.
 
 A regular expression searched over a whole sentence is tried at every character; forty of
-them cost milliseconds per story. Here each rule names the words it can start with, one
-trie regex of all those words finds where any rule may start, and a rule's regex is only
-``match``-ed at positions where one of its own trigger words begins. Triggers are exact lower-case words, prefixes
-ending in ``*`` ("invest*"), or ``⟦`` for a company slot.
+them cost milliseconds per story. Here each rule names the words it can start with; the scan
+walks the text's words, looks up (once per distinct word) the rules that start at it, and a
+rule's regex is only ``match``-ed at positions where one of its own trigger words begins.
+Triggers are exact lower-case words, prefixes ending in ``*`` ("invest*"), or ``⟦`` for a
+company slot.
 """
 
 from __future__ import annotations
@@ -87,6 +88,8 @@ def trigger_of(token: str, triggers: tuple[str, ...]) -> bool:
 # A rule as the scanner loop uses it: name, the bound ``match`` of its regex, its ``near``.
 _Entry = tuple[str, Callable[[str, int], "re.Match[str] | None"], int]
 _CACHE_LIMIT = 100_000  # news vocabulary is bounded; hostile text is not
+_WORD = re.compile(r"[^\W_]+")
+_WORDS = re.compile(r"[^\W_]+|⟦")
 
 
 class Scanner:
@@ -109,10 +112,14 @@ class Scanner:
         self._slot_rules = tuple(self._exact.get("⟦", ()))
         self._after_size = max((len(a) for r in self._slot_rules for a in r.after), default=0)
         self._after_cache: dict[str, tuple[_Entry, ...]] = {}
-        # One regex finds every word some rule starts at, so words no rule cares about cost nothing.
+        # When every trigger is one word of letters and digits, the scan walks the text's words
+        # and looks each up once (a word no rule starts at maps to no rules, and stays cached);
+        # the same places a trie regex of all triggers finds, and cheaper than running it.
         exact = [t for t in self._exact if t != "⟦"]
         prefixes = [p for size in self._prefix.values() for p in size]
-        self._starts = re.compile(word_trie(exact, prefixes).pattern + "|⟦")
+        self._starts = _WORDS
+        if not all(_WORD.fullmatch(t) for t in exact + prefixes):
+            self._starts = re.compile(word_trie(exact, prefixes).pattern + "|⟦")  # "co-develop"
 
     def _candidates(self, token: str) -> tuple[_Entry, ...]:
         found = list(self._exact.get(token, ()))
@@ -143,17 +150,23 @@ class Scanner:
         find = text.find
         for word in self._starts.finditer(low):
             token = word.group()
-            pos = word.start()
-            slot_end = find("⟧", pos) + 1 if token == "⟦" else 0
-            if slot_end:
-                follow = text[slot_end : slot_end + size]
-                entries = after_cache.get(follow)
-                if entries is None:
-                    entries = self._after_slot(follow)
+            if token == "⟦":
+                pos = word.start()
+                slot_end = find("⟧", pos) + 1
+                if slot_end:
+                    follow = text[slot_end : slot_end + size]
+                    entries = after_cache.get(follow)
+                    if entries is None:
+                        entries = self._after_slot(follow)
+                else:
+                    entries = cache.get(token) or self._candidates(token)
             else:
                 entries = cache.get(token)
                 if entries is None:
                     entries = self._candidates(token)
+                if not entries:
+                    continue
+                pos = word.start()
             for name, match_at, near in entries:
                 if near and find("⟦", pos, pos + near) < 0:
                     continue
