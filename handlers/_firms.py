@@ -33,21 +33,47 @@ _SUFFIXES = frozenset(
     | {"GmbH", "SpA", "S.p.A", "S.A", "N.V", "plc", "Tbk", "A.Ş", "Pvt", "Oy", "Oyj", "Ltda"}
 )
 # A capitalised company word ("Motors", "GmbH", "S.p.A") as a whole word after a space.
+
+
+def _by_first_letter(words: list[str]) -> str:
+    """``words`` as one alternation, longest first, grouped by first letter so one test skips a group."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rest)})" for first, rest in groups.items())
+
+
+# The space is matched, not looked behind at, so the engine jumps from space to space.
 _SUFFIX_WORD = re.compile(
-    r"(?<= )(?:"
-    + "|".join(re.escape(w) for w in sorted(_SUFFIXES, key=len, reverse=True) if w[0].isupper() or w == "plc")
-    + r")(?![^\W\d_]|\.[^\W\d_])"
+    r" (" + _by_first_letter([w for w in _SUFFIXES if w[0].isupper() or w == "plc"]) + r")(?![^\W\d_]|\.[^\W\d_])"
 )
 # Nouns that introduce a company name: "battery start-up Verkor", "EV maker Canoo".
-_INTRODUCERS = re.compile(
-    r"(?:company|firm|makers?|start-?up|startup|supplier|giant|operator|developer|carmaker|automaker|"
-    r"manufacturer|recycler|producer|provider|chipmaker|miner|utility|insurer|reinsurer|lender|investor|"
-    r"airline|shipbuilder|retailer|builder|coachbuilder|specialist|rival|partner|subsidiary|affiliate|"
-    r"outfit|conglomerate|refiner|unit|arm|based) (?=[A-Z0-9])",  # "based" only as in "Shenzhen-based"
-)
-# "Forseven, a company controlled by CYVN": the name before the description is a company.
+_INTRODUCERS = (
+    "company firm makers maker start-up startup supplier giant operator developer carmaker automaker "
+    "manufacturer recycler producer provider chipmaker miner utility insurer reinsurer lender investor "
+    "airline shipbuilder retailer builder coachbuilder specialist rival partner subsidiary affiliate "
+    "outfit conglomerate refiner unit arm based"  # "based" only as in "Shenzhen-based"
+).split()
+
+
+def _before_space(words: list[str]) -> re.Pattern[str]:
+    """A space before a capital or digit that ends one of ``words``; the word is the last group.
+
+    The engine jumps from space to space and looks back, longest words first, instead of
+    trying every word at every character: the same matches as ``(?:words) (?=[A-Z0-9])``.
+    """
+    by_size: dict[int, list[str]] = {}
+    for word in words:
+        by_size.setdefault(len(word), []).append(word)
+    behind = [f"(?<=({'|'.join(map(re.escape, by_size[n]))}) )" for n in sorted(by_size, reverse=True)]
+    return re.compile(" (?=[A-Z0-9])(?:" + "|".join(behind) + ")")
+
+
+_INTRODUCER = _before_space(_INTRODUCERS)
+# "Forseven, a company controlled by CYVN": the name before the description is a company. The
+# look back follows the first capital, so the engine skips to capitals before trying anything.
 _APPOSITIVE = re.compile(
-    r"(?<![\w.])([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3}), (?:a|an|the) (?:[\w-]+ ){0,4}?"
+    r"([A-Z](?<![\w.].)[\w&.-]*(?: [A-Z][\w&.-]*){0,3}), (?:a|an|the) (?:[\w-]+ ){0,4}?"
     r"(?:company|firm|maker|start-?up|startup|subsidiary|unit|joint venture|venture|developer|"
     r"manufacturer|supplier|operator|carmaker|automaker|chipmaker|recycler|producer|provider)\b"
 )
@@ -132,27 +158,29 @@ def unknown_firms(text: str, known: list[Mention]) -> list[Mention]:
     taken = [(m.start, m.end) for m in known]
     found: list[Mention] = []
     for match in _SUFFIX_WORD.finditer(text):
-        pos = match.start()
+        pos = match.start(1)
         if any(s <= pos <= e + 3 for s, e in taken):
             continue  # part of a name found already ("Marcopolo S.A.")
         span = _capitalised_tail(text, tokens(text, max(0, pos - 60), pos), pos)
         if span:
-            cue = f"name with suffix '{match.group()}'"
+            cue = f"name with suffix '{match.group(1)}'"
             _keep(text, [*span, *tokens(text, pos, match.end())], taken, found, cue)
-    for match in _APPOSITIVE.finditer(text) if ", a" in text or ", the" in text else ():
+    for match in _APPOSITIVE.finditer(text) if ", a " in text or ", an " in text or ", the " in text else ():
         start = match.start(1)
         span = _capitalised_head(text, tokens(text, start, match.end(1), limit=4), start)
         if span:
             _keep(text, span, taken, found, f"described as '{text[match.end(1) + 2 : match.end()]}'")
-    for match in _INTRODUCERS.finditer(text):
-        if match.start() and text[match.start() - 1].isalnum():
+    for match in _INTRODUCER.finditer(text):
+        start, end = match.span(match.lastindex or 0)
+        if start and text[start - 1].isalnum():
             continue  # inside a word: "solar farm Hornsea" has no introducer "arm"
-        word = match.group().strip()
+        word = text[start:end]
         if word == "based":
-            if not text.startswith("-", match.start() - 1):
+            if not text.startswith("-", start - 1):
                 continue
-            word = text[text.rfind(" ", 0, match.start()) + 1 : match.end() - 1]  # "Shenzhen-based"
-        span = _capitalised_head(text, tokens(text, match.end(), match.end() + 60, limit=3), match.end())
+            word = text[text.rfind(" ", 0, start) + 1 : end]  # "Shenzhen-based"
+        end += 1  # the name starts after the space
+        span = _capitalised_head(text, tokens(text, end, end + 60, limit=3), end)
         if span:
             _keep(text, span, taken, found, f"named after '{word}'")
     for match in _POSSESSIVE.finditer(text):

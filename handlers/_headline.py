@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ._cues import Cue
 from ._weights import CUE
@@ -112,6 +113,7 @@ def _word(clause: Clause, word: str) -> None:
         clause.verbs.append(word)
 
 
+@lru_cache(maxsize=4096)  # a headline's words repeat across forms and stories
 def lemma(word: str) -> str:
     """A verb's plain form, enough to compare headline verbs ("signs", "teamed", "making")."""
     for suffix, repl in (("ies", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("es", ""), ("s", "")):

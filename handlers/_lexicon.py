@@ -235,6 +235,9 @@ COMMON_WORDS = frozenset(
 )
 
 
+_SLOT = re.compile(SLOT)
+
+
 def slots(text: str) -> list[int]:
     """The slot numbers named in a stretch of masked text."""
-    return [int(n) for n in re.findall(SLOT, text)]
+    return [int(n) for n in _SLOT.findall(text)]

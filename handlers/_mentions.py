@@ -47,7 +47,9 @@ _ORDERED = re.compile(
     r"(?:(?:up to|about|around|nearly|more than|another|an extra)\s+)?\d[\d,.]*\s*(?:k|m|million)?\s+$",
     re.IGNORECASE,
 )
-_CAPITALISED = re.compile(r"\b([A-Z][A-Za-z]+|[A-Z]{2,})(?:'s)?\b")
+# A capitalised word ("Tata's", "LG"); the word start is checked after its capital, so the
+# engine skips to capitals.
+_CAPITALISED = re.compile(r"([A-Z](?<!\w.)(?:[A-Za-z]+|[A-Z]+))(?:'s)?\b")
 
 
 def story_mentions(index: CompanyIndex, plan: Sequence[Passage]) -> None:

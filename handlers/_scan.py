@@ -1,16 +1,17 @@
 """Running many patterns over a text in one pass: each is tried only where its trigger words are.
 
 A regular expression searched over a whole sentence is tried at every character; forty of
-them cost milliseconds per story. Here each rule names the words it can start with, one
-trie regex of all those words finds where any rule may start, and a rule's regex is only
-``match``-ed at positions where one of its own trigger words begins. Triggers are exact lower-case words, prefixes
-ending in ``*`` ("invest*"), or ``⟦`` for a company slot.
+them cost milliseconds per story. Here each rule names the words it can start with; the scan
+walks the text's words, looks up (once per distinct word) the rules that start at it, and a
+rule's regex is only ``match``-ed at positions where one of its own trigger words begins.
+Triggers are exact lower-case words, prefixes ending in ``*`` ("invest*"), or ``⟦`` for a
+company slot.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +85,13 @@ def trigger_of(token: str, triggers: tuple[str, ...]) -> bool:
     return any(token.startswith(t[:-1]) if t.endswith("*") else token == t for t in triggers)
 
 
+# A rule as the scanner loop uses it: name, the bound ``match`` of its regex, its ``near``.
+_Entry = tuple[str, Callable[[str, int], "re.Match[str] | None"], int]
+_CACHE_LIMIT = 100_000  # news vocabulary is bounded; hostile text is not
+_WORD = re.compile(r"[^\W_]+")
+_WORDS = re.compile(r"[^\W_]+|⟦")
+
+
 class Scanner:
     """All rules, indexed by trigger, run over a text in one pass."""
 
@@ -99,22 +107,38 @@ class Scanner:
                 else:
                     self._exact.setdefault(trigger, []).append(item)
         self._lengths = sorted(self._prefix)
-        self._cache: dict[str, tuple[Rule, ...]] = {}
-        # One regex finds every word some rule starts at, so words no rule cares about cost nothing.
+        self._cache: dict[str, tuple[_Entry, ...]] = {}
+        # Rules starting at a slot, by what follows the slot: most want "'s", "," or a space there.
+        self._slot_rules = tuple(self._exact.get("⟦", ()))
+        self._after_size = max((len(a) for r in self._slot_rules for a in r.after), default=0)
+        self._after_cache: dict[str, tuple[_Entry, ...]] = {}
+        # When every trigger is one word of letters and digits, the scan walks the text's words
+        # and looks each up once (a word no rule starts at maps to no rules, and stays cached);
+        # the same places a trie regex of all triggers finds, and cheaper than running it.
         exact = [t for t in self._exact if t != "⟦"]
         prefixes = [p for size in self._prefix.values() for p in size]
-        self._starts = re.compile(word_trie(exact, prefixes).pattern + "|⟦")
+        self._starts = _WORDS
+        if not all(_WORD.fullmatch(t) for t in exact + prefixes):
+            self._starts = re.compile(word_trie(exact, prefixes).pattern + "|⟦")  # "co-develop"
 
-    def _candidates(self, token: str) -> tuple[Rule, ...]:
+    def _candidates(self, token: str) -> tuple[_Entry, ...]:
         found = list(self._exact.get(token, ()))
         for size in self._lengths:
             if len(token) < size:
                 break
             found += self._prefix[size].get(token[:size], ())
-        unique = tuple(dict.fromkeys(found))
-        if len(self._cache) < 100_000:  # news vocabulary is bounded; hostile text is not
-            self._cache[token] = unique
-        return unique
+        entries = tuple((r.name, r.regex.match, r.near) for r in dict.fromkeys(found))
+        if len(self._cache) < _CACHE_LIMIT:
+            self._cache[token] = entries
+        return entries
+
+    def _after_slot(self, follow: str) -> tuple[_Entry, ...]:
+        """The slot rules whose ``after`` allows what follows a slot (the first characters of it)."""
+        rules = [r for r in self._slot_rules if not r.after or follow.startswith(r.after)]
+        entries = tuple((r.name, r.regex.match, r.near) for r in rules)
+        if len(self._after_cache) < _CACHE_LIMIT:
+            self._after_cache[follow] = entries
+        return entries
 
     def scan(self, text: str) -> dict[str, list[re.Match[str]]]:
         """Every match of every rule, by rule name, in order of position."""
@@ -122,25 +146,35 @@ class Scanner:
         if len(low) != len(text):  # a few characters change length when lowered
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
         hits: dict[str, list[re.Match[str]]] = {}
-        cache = self._cache
-        find, startswith = text.find, text.startswith
+        cache, after_cache, size = self._cache, self._after_cache, self._after_size
+        find = text.find
         for word in self._starts.finditer(low):
             token = word.group()
-            candidates = cache.get(token)
-            if candidates is None:
-                candidates = self._candidates(token)
-            pos = word.start()
-            slot_end = find("⟧", pos) + 1 if token == "⟦" else 0
-            for item in candidates:
-                if slot_end and item.after and not startswith(item.after, slot_end):
+            if token == "⟦":
+                pos = word.start()
+                slot_end = find("⟧", pos) + 1
+                if slot_end:
+                    follow = text[slot_end : slot_end + size]
+                    entries = after_cache.get(follow)
+                    if entries is None:
+                        entries = self._after_slot(follow)
+                else:
+                    entries = cache.get(token) or self._candidates(token)
+            else:
+                entries = cache.get(token)
+                if entries is None:
+                    entries = self._candidates(token)
+                if not entries:
                     continue
-                if item.near and find("⟦", pos, pos + item.near) < 0:
+                pos = word.start()
+            for name, match_at, near in entries:
+                if near and find("⟦", pos, pos + near) < 0:
                     continue
-                match = item.regex.match(text, pos)
+                match = match_at(text, pos)
                 if match is not None:
-                    found = hits.get(item.name)
+                    found = hits.get(name)
                     if found is None:
-                        hits[item.name] = [match]
+                        hits[name] = [match]
                     else:
                         found.append(match)
         return hits

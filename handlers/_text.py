@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_ODD_SPACE = re.compile(r"[\t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]")  # what _SPACE changes besides "  "
 _NEWLINES = re.compile(r"\n\s*\n+|\n")
 _QUOTES = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u2032", "'"))
 
@@ -38,7 +39,8 @@ _ABBREVIATIONS = frozenset(
         "s.p.a bhd pte pty a.g plc mt ft int'l intl op nos p.m a.m"
     ).split()
 )
-_SENTENCE_END = re.compile(r"[.!?;][\"')\]]*\s+|[.!?][\"')\]]*$")
+# r"[.!?;]["')\]]*\s+|[.!?]["')\]]*$" with the first character taken out, so the engine skips to it.
+_SENTENCE_END = re.compile(r"[.!?;](?:[\"')\]]*\s+|(?<!;)[\"')\]]*$)")
 
 
 def clean(text: str) -> str:
@@ -48,12 +50,17 @@ def clean(text: str) -> str:
     if not text.isascii():
         for curly, straight in _QUOTES:  # str.replace is many times faster than str.translate here
             text = text.replace(curly, straight)
-    return "\n".join(line.strip() for line in _SPACE.sub(" ", text).split("\n")).strip()
+    if "  " in text or _ODD_SPACE.search(text):  # most text has single spaces only: nothing to fold
+        text = _SPACE.sub(" ", text)
+    if "\n" not in text:
+        return text.strip()
+    return "\n".join(line.strip() for line in text.split("\n")).strip()
 
 
 def strip_dateline(text: str) -> str:
     """Drop a leading dateline ("SHANGHAI (Reuters) -") or feed date artefact."""
-    return _DATELINE.sub("", text, count=1)
+    found = _DATELINE.match(text)  # anchored at the start: only one place to try
+    return text[found.end() :] if found else text
 
 
 def paragraphs(text: str) -> list[str]:
@@ -149,7 +156,8 @@ def sections(title: str, summary: str, content: str, *, lede_sentences: int = 4)
     ``lede_sentences`` sentences; the rest is background, and boilerplate paragraphs
     ("See Also:", price action, "Click here") are dropped entirely.
     """
-    title = "" if _BOILERPLATE.match(clean(title)) else _cut(clean(title))
+    title = clean(title)
+    title = "" if _BOILERPLATE.match(title) else _cut(title)
     content = clean(content[:MAX_CONTENT])
     if not content:
         paras = [_cut(p) for p in paragraphs(strip_dateline(clean(summary))) if not _BOILERPLATE.match(p)]

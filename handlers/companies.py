@@ -62,7 +62,8 @@ _BRACKET_TICKERS = re.compile(
     r"[(<\[]\s*((?:[A-Za-z][A-Za-z0-9 ]{0,14}:\s*[A-Z0-9.\-]{1,12}\s*[;,/]?\s*){1,4})[)>\]]"
 )
 _PAIR = re.compile(r"([A-Za-z][A-Za-z0-9 ]{0,14}):\s*([A-Z0-9.\-]{1,12})")
-_SUFFIX_TICKER = re.compile(r"(?<![\w.])([A-Z0-9]{1,10}(?:-[A-Z])?)\.([A-Z]{1,2})\b")
+# The look back follows the first character, so the engine skips to capitals and digits first.
+_SUFFIX_TICKER = re.compile(r"([A-Z0-9](?<![\w.].)[A-Z0-9]{0,9}(?:-[A-Z])?)\.([A-Z]{1,2})\b")
 _BARE_TICKER = re.compile(r"\(\s*([A-Z]{1,5})\s*\)")
 
 
