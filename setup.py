@@ -1,5 +1,6 @@
 """What pyproject.toml cannot say: the data in config/ ships as the package ``evradar_config``, so that
-an installed evradar finds its defaults, company knowledge and samples from any folder."""
+an installed evradar finds its defaults, company knowledge and samples from any folder. All package data
+is listed here: setuptools lets a [tool.setuptools.package-data] table in pyproject.toml replace it."""
 
 from setuptools import find_packages, setup
 
@@ -13,6 +14,7 @@ setup(
     packages=[*find_packages(include=["bot", "bot.*", "handlers", "handlers.*"]), *CONFIG],
     package_dir=CONFIG,
     package_data={
+        "bot.run": ["templates/*.html"],
         "evradar_config": ["*.toml", "*.yml"],
         "evradar_config.companies": ["*.toml"],
         "evradar_config.samples": ["*.xml"],
