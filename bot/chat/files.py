@@ -1,7 +1,7 @@
 """What evradar hands over as files: a company's network picture and the events as CSV, JSON or JSON lines.
 
-Platform-neutral like the lookup: the terminal writes an :class:`Attachment` to disk, Slack uploads it,
-Discord attaches it, the web pages inline it. When there is nothing to hand over, the answer is a
+Platform-neutral like the lookup: the terminal writes an :class:`Attachment` to disk, a chat platform
+uploads or attaches it, the web pages inline it. When there is nothing to hand over, the answer is a
 sentence instead, never an empty file.
 """
 

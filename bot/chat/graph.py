@@ -31,6 +31,7 @@ from .graph_layout import (
     label_box,
     on_ring,
     ring_angles,
+    shorten,
 )
 
 if TYPE_CHECKING:  # matplotlib is imported when a picture is drawn: commands that draw none skip its start-up
@@ -204,12 +205,13 @@ def _draw_network(fig: Figure, renderer: RendererBase, graph: nx.Graph[str], cen
     outer = [n for n in angles if n not in inner]
     dot = 7.0 if len(outer) > 24 else 9.0 if len(outer) > 12 else 10.0
     fonts = {
-        ring: _font(9.5 if n <= 12 else 8.5 if n <= 24 else 7.5) for ring, n in ((1, len(inner)), (2, len(outer)))
+        ring: look.font(9.5 if n <= 12 else 8.5 if n <= 24 else 7.5)
+        for ring, n in ((1, len(inner)), (2, len(outer)))
     }
     font = {n: fonts[1] if n in inner else fonts[2] for n in angles}
     longest = 18 if len(outer) > 24 else 22
     for cut in (longest, 14, 10):  # a small picture gets shorter names rather than a tiny ring
-        names = {n: _short(n, min(cut, 16) if n in inner else cut) for n in angles}
+        names = {n: shorten(n, min(cut, 16) if n in inner else cut) for n in angles}
         sizes = {n: _text_size(renderer, names[n], font[n]) for n in angles}
         ring, radial = fit_ring([(angles[n], sizes[n]) for n in outer], width=width, height=height, dot=dot)
         if ring[1] >= min(120.0, height / 3):
@@ -242,7 +244,7 @@ def _draw_network(fig: Figure, renderer: RendererBase, graph: nx.Graph[str], cen
 
 def _center_label(ax: Axes, renderer: RendererBase, center: str) -> Box:
     """The centre company's name in bold under its dot; returns the room it takes."""
-    name, font = _short(center, 32), _font(12, weight="bold")
+    name, font = shorten(center, 32), look.font(12, weight="bold")
     w, h = _text_size(renderer, name, font)
     box = Box(0.0, -25 - h / 2, w / 2 + 4, h / 2 + 4)
     _text(ax, box, name, fontproperties=font, zorder=5, color="#000000", boxed=True)
@@ -254,31 +256,21 @@ def _rings(graph: nx.Graph[str]) -> tuple[list[str], dict[str, list[str]]]:
 
     An outer company belongs to the first direct partner it deals with.
     """
-    first = sorted((n for n in graph if graph.nodes[n]["hops"] == 1), key=lambda n: _sector_key(graph, n))
+
+    def by_sector(name: str) -> tuple[int, str]:
+        return SECTORS.index(graph.nodes[name]["sector"]), name.casefold()
+
+    first = sorted((n for n in graph if graph.nodes[n]["hops"] == 1), key=by_sector)
     children: dict[str, list[str]] = {n: [] for n in first}
-    for name in sorted((n for n in graph if graph.nodes[n]["hops"] == 2), key=lambda n: _sector_key(graph, n)):
+    for name in sorted((n for n in graph if graph.nodes[n]["hops"] == 2), key=by_sector):
         children[next(p for p in first if graph.has_edge(name, p))].append(name)
     return first, {p: kids for p, kids in children.items() if kids}
-
-
-def _sector_key(graph: nx.Graph[str], name: str) -> tuple[int, str]:
-    return SECTORS.index(graph.nodes[name]["sector"]), name.casefold()
-
-
-def _short(name: str, limit: int) -> str:
-    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
 def _text_size(renderer: RendererBase, text: str, font: FontProperties) -> Point:
     """The pixel size of one line of text (matplotlib adds its descent below the baseline)."""
     w, h, _ = renderer.get_text_width_height_descent(text, font, ismath=False)
     return w, h
-
-
-def _font(size: float, weight: str = "normal") -> FontProperties:
-    from matplotlib.font_manager import FontProperties
-
-    return FontProperties(family="sans-serif", size=size, weight=weight)
 
 
 def _text(ax: Axes, box: Box, text: str, *, boxed: bool, **style: Any) -> None:
@@ -315,7 +307,7 @@ def _draw_edges(
     The centre's own deals come first and stand out; in a crowded picture the others are fainter
     and go without years.
     """
-    font = _font(6.5 if graph.number_of_edges() > 24 else 7.5)
+    font = look.font(6.5 if graph.number_of_edges() > 24 else 7.5)
     edges = sorted(graph.edges(data=True), key=lambda e: (center not in e[:2], e[0], e[1]))
     others = len(edges) - graph.degree(center)
     faint, thin = (0.6, 0.7) if others <= 40 else (0.35, 0.55)

@@ -186,3 +186,8 @@ def along(points: Sequence[Point], t: float) -> tuple[Point, float]:
     elif direction <= -math.pi / 2:
         direction += math.pi
     return at, direction
+
+
+def shorten(name: str, limit: int) -> str:
+    """A name cut to ``limit`` characters with an ellipsis, so crowded labels stay on their ring."""
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.font_manager import FontProperties
 
 # Okabe-Ito colours: told apart with every common colour-vision deficiency.
 KIND_COLOURS: dict[str, str] = {
@@ -75,3 +78,10 @@ MATPLOTLIB: dict[str, Any] = {
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans"],
 }
+
+
+def font(size: float, weight: str = "normal") -> FontProperties:
+    """The one family every label uses, at a size and weight (matplotlib is imported only here, on use)."""
+    from matplotlib.font_manager import FontProperties
+
+    return FontProperties(family="sans-serif", size=size, weight=weight)

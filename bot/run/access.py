@@ -1,9 +1,9 @@
 """Who may read the web pages: anyone on loopback; off loopback, whoever shows EVRADAR_WEB_TOKEN.
 
 The token comes as a bearer header (scripts, Prometheus) or as a cookie set by the form at /login
-(browsers). The cookie holds an HMAC of the token, not the token. Health and the signed chat
-endpoints stay open: Slack, Discord and load balancers cannot log in, and they check their own
-signatures.
+(browsers). The cookie holds an HMAC of the token, not the token. Health stays open for load
+balancers, and so does every request that is not a GET: the pages are read-only, and the only other
+POST endpoints are the chat platforms', which cannot log in and check their own signatures.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from aiohttp.typedefs import Middleware
 from ..core.errors import ConfigError
 from ..core.settings import WEB_TOKEN, Settings
 
-OPEN_PATHS = frozenset({"/healthz", "/slack/events", "/discord/interactions", "/login"})
+OPEN_PATHS = frozenset({"/healthz", "/login"})
+READ = frozenset({"GET", "HEAD"})
 COOKIE = "evradar_web"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -64,11 +65,11 @@ def allowed(request: web.Request, token: str) -> bool:
 
 
 def guard(token: str, *, refused: Callable[[web.Request], web.StreamResponse]) -> Middleware:
-    """An aiohttp middleware letting through open paths and requests that show the token."""
+    """An aiohttp middleware letting through open paths, signed posts and requests that show the token."""
 
     @web.middleware
     async def check(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.path in OPEN_PATHS or allowed(request, token):
+        if request.method not in READ or request.path in OPEN_PATHS or allowed(request, token):
             return await handler(request)
         return refused(request)
 

@@ -183,3 +183,16 @@ async def test_the_login_form_sets_a_cookie_that_opens_the_pages(get: Get) -> No
         assert response.status == 303 and response.headers["Location"] == "/"  # never off this server
         assert TOKEN not in response.headers["Set-Cookie"] and COOKIE in response.headers["Set-Cookie"]
     assert (await get("/feeds"))[0] == 200
+
+
+@pytest.mark.token
+async def test_with_a_token_posts_go_through_to_their_own_signature_checks(get: Get) -> None:
+    # The chat platforms' endpoints are POSTs that check their own signatures: the page guard leaves
+    # them alone (no route is mounted here, so the server itself answers, not the login page).
+    session: aiohttp.ClientSession = get.session  # type: ignore[attr-defined]
+    base: str = get.base  # type: ignore[attr-defined]
+    async with session.post(f"{base}/chat/events", data=b"{}") as response:
+        assert response.status == 404
+        assert '<form method="post" action="/login">' not in await response.text()
+    async with session.get(f"{base}/chat/events") as response:
+        assert response.status == 401  # a GET anywhere but /healthz and /login needs the token
