@@ -49,3 +49,19 @@ def _view(row: object, reported: tuple[tuple[str, str, str], ...]) -> EventView:
 def companies_with_events(conn: Connection) -> list[str]:
     """Every company some stored event names."""
     return list(conn.execute(select(event_companies.c.company).distinct()).scalars())
+
+
+def events_for_ids(conn: Connection, ids: list[int]) -> list[EventView]:
+    """The events with these ids, each with its sources, in no particular order."""
+    if not ids:
+        return []
+    rows = list(conn.execute(select(events).where(events.c.id.in_(ids))).mappings())
+    found: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    reported = conn.execute(
+        select(sources.c.event_id, sources.c.title, sources.c.link, sources.c.source)
+        .where(sources.c.event_id.in_(ids))
+        .order_by(sources.c.event_id, sources.c.added_at)
+    )
+    for event_id, title, link, source in reported:
+        found[event_id].append((title, link, source))
+    return [_view(row, tuple(found[row["id"]])) for row in rows]

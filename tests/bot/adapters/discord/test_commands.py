@@ -414,13 +414,25 @@ async def test_sync_registers_the_command_globally(fake: FakeDiscord) -> None:
     [command] = put.json
     assert command["name"] == "evradar"
     subs = {o["name"]: o for o in command["options"]}
-    assert list(subs) == ["lookup", "recent", "status", "help", "subscribe", "graph", "export", "unsubscribe"]
+    assert list(subs) == [
+        "lookup",
+        "recent",
+        "status",
+        "help",
+        "subscribe",
+        "graph",
+        "export",
+        "unsubscribe",
+        "mute",
+        "unmute",
+        "digest",
+    ]
     assert all(o["type"] == 1 for o in subs.values())
     assert subs["lookup"]["options"][0]["name"] == "company" and subs["lookup"]["options"][0]["autocomplete"]
     assert [o["name"] for o in subs["subscribe"]["options"]] == ["companies", "kinds", "stages"]
     described = [command, *subs.values(), *(o for sub in subs.values() for o in sub.get("options", []))]
     assert all(0 < len(o["description"]) <= 100 for o in described)  # Discord refuses longer ones with 400
-    names = "lookup, recent, status, help, subscribe, graph, export, unsubscribe"
+    names = "lookup, recent, status, help, subscribe, graph, export, unsubscribe, mute, unmute, digest"
     assert said.startswith(f"Registered /evradar ({names})")
     assert "globally" in said and str(APPLICATION_ID) in said
 
