@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.core.digest import Digest, chunks
 from bot.core.models import Delivered, DeliveryFailed, Destination
 from bot.core.mutes import Mute
@@ -118,10 +120,8 @@ async def test_a_digest_missed_while_evradar_was_down_is_sent_on_the_next_start(
 async def test_a_crash_while_posting_sends_that_period_again_once(database_url: str) -> None:
     store, clock = _deals(database_url), Clock(TUESDAY_0800 + 60)
     crashing = DigestRecorder(crash=True)
-    try:
+    with pytest.raises(SystemExit):
         await _sender(store, clock, crashing).send_due()
-    except SystemExit:
-        pass
     assert store.run(lambda c: store_digests.sent_count(c, "morning")) == 0
     recorder = DigestRecorder()
     restarted = _sender(Store(database_url), clock, recorder)
