@@ -39,6 +39,12 @@ class DigestNotifier(Protocol):
     async def deliver_digest(self, digest: Digest, destination: Destination) -> Delivered | DeliveryFailed: ...
 
 
+def heading(kind: str) -> str:
+    """A kind as a digest's section heading: "Contract manufacturing"."""
+    label = kind_label(kind)
+    return label[:1].upper() + label[1:]
+
+
 def line(event: EventView) -> str:
     """One event on one line: its partners, stage and link."""
     return f"• {' + '.join(event.partners)} ({stage_label(event.stage)}): {event.link}"
@@ -48,7 +54,7 @@ def sections(digest: Digest) -> list[tuple[str, list[str]]]:
     """(heading, lines) per kind, or one section saying nothing was seen."""
     if not digest.events:
         return [("No partnerships", ["No new partnerships were seen in this period."])]
-    return [(kind_label(kind), [line(e) for e in events]) for kind, events in digest.groups()]
+    return [(heading(kind), [line(e) for e in events]) for kind, events in digest.groups()]
 
 
 def chunks(digest: Digest, *, limit: int, heading: str = "*{}*") -> list[str]:

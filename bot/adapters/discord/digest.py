@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import discord
 
-from ...core.digest import Digest, sections
-from ...core.labels import STAGE_LABELS, kind_label
+from ...core.digest import Digest, heading, sections
+from ...core.labels import STAGE_LABELS
 from ...core.models import EventView
 from .render import DESCRIPTION, TOTAL, Draft, clean
 
@@ -26,16 +26,16 @@ def event_line(event: EventView) -> str:
 def digest_embeds(digest: Digest) -> list[discord.Embed]:
     """One embed per kind (more when a kind's lines pass 4096 characters); the first carries the title."""
     parts: list[tuple[str, str]] = []
-    for heading, lines in _kind_lines(digest):
+    for title, lines in _kind_lines(digest):
         text = ""
         for line in lines:
             if len(text) + len(line) + 1 > DESCRIPTION - 100:
-                parts.append((heading, text))
+                parts.append((title, text))
                 text = ""
             text = f"{text}\n{line}" if text else line
-        parts.append((heading, text))
+        parts.append((title, text))
     first = Draft(digest.title[:256]).build()
-    return [first, *(Draft(heading, text).build() for heading, text in parts)]
+    return [first, *(Draft(title, text).build() for title, text in parts)]
 
 
 def digest_pages(digest: Digest) -> list[list[discord.Embed]]:
@@ -55,4 +55,4 @@ def digest_pages(digest: Digest) -> list[list[discord.Embed]]:
 def _kind_lines(digest: Digest) -> list[tuple[str, list[str]]]:
     if not digest.events:
         return sections(digest)
-    return [(kind_label(kind), [event_line(e) for e in events]) for kind, events in digest.groups()]
+    return [(heading(kind), [event_line(e) for e in events]) for kind, events in digest.groups()]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 
-from ...core.digest import Digest, sections
-from ...core.labels import STAGE_LABELS, kind_label
+from ...core.digest import Digest, heading, sections
+from ...core.labels import STAGE_LABELS
 from ...core.models import EventView
 from .render import MAX_BLOCKS, SECTION_MAX, Message, _header, _message, _section, link, mrkdwn
 
@@ -23,8 +23,8 @@ def event_line(event: EventView) -> str:
 def digest_messages(digest: Digest) -> list[Message]:
     """The digest as one or more messages (the first carries the title; the others go in its thread)."""
     blocks: list[Block] = [_header(digest.title)]
-    for heading, lines in _kind_lines(digest):
-        part: list[str] = [f"*{mrkdwn(heading, 200)}*"]
+    for title, lines in _kind_lines(digest):
+        part: list[str] = [f"*{mrkdwn(title, 200)}*"]
         for text in lines:
             if sum(len(t) + 1 for t in part) + len(text) > SECTION_MAX - 100:
                 blocks.append(_section(part))
@@ -42,4 +42,4 @@ def digest_messages(digest: Digest) -> list[Message]:
 def _kind_lines(digest: Digest) -> list[tuple[str, list[str]]]:
     if not digest.events:
         return sections(digest)
-    return [(kind_label(kind), [event_line(e) for e in events]) for kind, events in digest.groups()]
+    return [(heading(kind), [event_line(e) for e in events]) for kind, events in digest.groups()]
