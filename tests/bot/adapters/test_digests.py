@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -14,6 +15,9 @@ from bot.adapters.discord.digest import digest_pages
 from bot.adapters.discord.platform import DiscordPlatform, build
 from bot.adapters.slack.digest import digest_messages
 from bot.adapters.slack.notifier import SlackNotifier
+from bot.adapters.teams.card import BUDGET as TEAMS_BUDGET
+from bot.adapters.teams.digest import digest_bodies as teams_bodies
+from bot.adapters.webhook.digest import digest_bodies as webhook_bodies
 from bot.core.digest import Digest, chunks
 from bot.core.models import KINDS, Delivered, Destination, EventView
 from bot.run.settings import Settings
@@ -124,3 +128,19 @@ async def test_discord_sends_a_long_digest_as_follow_up_messages() -> None:
             check_payload(post.json)
     finally:
         await fake.close()
+
+
+@pytest.mark.parametrize("count", [0, 3, 400])
+def test_teams_digests_keep_each_message_under_the_budget(count: int) -> None:
+    bodies = teams_bodies(digest(count, long_titles=True))
+    assert all(len(b) <= TEAMS_BUDGET for b in bodies)
+    shown = b"".join(bodies).decode()
+    assert all(f"news.example/{n}" in shown for n in range(count))
+    assert len(bodies) > 1 if count == 400 else len(bodies) == 1
+
+
+def test_webhook_digests_come_in_parts_with_every_event_once() -> None:
+    bodies = [json.loads(b) for b in webhook_bodies(digest(450))]
+    assert [(b["part"], b["parts"]) for b in bodies] == [(1, 3), (2, 3), (3, 3)]
+    ids = [e["id"] for b in bodies for e in b["events"]]
+    assert sorted(ids) == list(range(450)) and bodies[0]["type"] == "digest"
