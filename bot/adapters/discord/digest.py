@@ -19,7 +19,8 @@ def event_line(event: EventView) -> str:
     partners = clean(" × ".join(event.partners) or "A partnership", 300)
     stage = STAGE_LABELS.get(event.stage, event.stage)
     title = clean(event.title or event.link, 200).replace("]", ")").replace("[", "(")
-    shown = f"[{title}]({event.link})" if event.link.startswith(("https://", "http://")) else title
+    url = event.link.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+    shown = f"[{title}]({url})" if url.startswith(("https://", "http://")) else title
     return f"• **{partners}** ({stage}) {shown}"[:LINE_MAX]
 
 
