@@ -206,12 +206,24 @@ class App:
             await platform.start(server=self.server, commands=self.commands, leases=self.leases)
         if self.server is not None:
             await self.server.start(self.settings.server.host, self.settings.server.port)
-        if clustered:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(self._post_digests(stop, clustered=clustered))
             await self._runner(rows).run(stop)
+
+    async def _post_digests(self, stop: asyncio.Event, *, clustered: bool) -> None:
+        """Post digests as their periods end; in a cluster, only the instance holding the digests lease does."""
+        if not self.digests.routes:
             return
-        async with asyncio.TaskGroup() as group:  # digests are posted by the single instance
-            group.create_task(self.digests.run(stop))
-            await self._runner(rows).run(stop)
+        if clustered:
+            holding = asyncio.ensure_future(self.leases.acquire("evradar-digests"))
+            stopping = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({holding, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            for task in (holding, stopping):
+                task.cancel()
+            if stop.is_set():
+                return
+            await asyncio.to_thread(self.digests.recover)
+        await self.digests.run(stop)
 
     def _runner(self, rows: list[store_feeds.FeedRow]) -> Runner:
         """Cluster mode shares the work through procrastinate; otherwise APScheduler runs it here."""

@@ -51,6 +51,8 @@ _DISCORD_USAGE = {
     "/evradar subscribe <companies> [kinds=…] [stages=…]": "/evradar subscribe companies:… kinds:… stages:…",
     "/evradar graph <company>": "/evradar graph company:…",
     "/evradar export [company]": "/evradar export company:…",
+    "/evradar mute <company|kind=…> [7d]": "/evradar mute target:… duration:…",
+    "/evradar unmute <company|kind=…>": "/evradar unmute target:…",
 }
 
 
