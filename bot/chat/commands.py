@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..core.models import EventView
+from ..core.mutes import Mute
 from ..core.units import parse_duration
 from .files import Attachment as Attachment  # part of the Answer union adapters match on
 from .files import Files
@@ -188,21 +189,19 @@ class Commands:
                 f"{argument or 'Nothing'} is not a company or kind evradar knows; e.g. "
                 "`/evradar mute xiaomi 7d` or `/evradar mute kind=charging`."
             )
+        label = Mute(request.platform, request.channel, target).label
         if name == "unmute":
-            self.lookup.unmute(request.platform, request.channel, target)
+            if not self.lookup.unmute(request.platform, request.channel, target):
+                return Refused(f"This channel has no mute on {label}; `/evradar status` lists the mutes.")
             self.on_subscriptions_changed()
-            return Muted(
-                target.partition(":")[2] if target.startswith("company:") else "kind=" + target.partition(":")[2],
-                unmuted=True,
-            )
+            return Muted(label, unmuted=True)
         try:
             seconds = parse_duration(duration) if duration else None
         except ValueError:
             return Refused(f"{duration} is not a duration such as 12h, 7d or 30d.")
         until = self.lookup.mute(request.platform, request.channel, target, seconds=seconds, user=request.user)
         self.on_subscriptions_changed()
-        label = target.partition(":")[2]
-        return Muted(f"kind={label}" if target.startswith("kind:") else label, until)
+        return Muted(label, until)
 
     def _file(self, name: str, argument: str) -> Attachment | Refused:
         if name == "graph" and not argument:

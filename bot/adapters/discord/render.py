@@ -319,7 +319,7 @@ def _status(status: StatusView) -> discord.Embed:
     draft.add("Waiting to send", str(status.pending))
     draft.add("Paused feeds", _paused(status.paused_feeds, "none"), inline=False)
     draft.add("Paused destinations", _paused(status.paused_destinations, "none"), inline=False)
-    muted = tuple((what, until_text(until)) for _, what, until in status.mutes)
+    muted = tuple((f"{what} in {where}", until_text(until)) for where, what, until in status.mutes)
     draft.add("Muted (`/evradar unmute`)", _paused(muted, "nothing"), inline=False)
     return draft.build()
 

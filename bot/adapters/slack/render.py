@@ -364,10 +364,9 @@ def _status(status: StatusView) -> Message:
     if status.paused_destinations:
         head = "*Paused destinations* (fix the cause, then `evradar destinations resume KEY`):"
         blocks.append(_section([head, *_pairs(status.paused_destinations)]))
-    if status.mutes:  # (channel, what, until): `/evradar unmute <what>` lifts one
-        blocks.append(
-            _section(["*Muted* (`/evradar unmute …`):", *_pairs([(w, until_text(u)) for _, w, u in status.mutes])])
-        )
+    if status.mutes:  # every channel's, with how long each lasts
+        muted = [(f"{w} in {d}", until_text(u)) for d, w, u in status.mutes]
+        blocks.append(_section(["*Muted* (`/evradar unmute …`):", *_pairs(muted)]))
     summary = f"evradar status: {status.feeds} feeds, {paused} paused, {status.alerts_today} alerts today"
     return _message(blocks, summary)
 
