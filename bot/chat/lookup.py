@@ -17,9 +17,11 @@ from sqlalchemy import Connection
 from handlers.companies import CompanyIndex, alias_key
 
 from ..core.models import KINDS, STAGES, EventView, PollOutcome
+from ..core.mutes import Mute
 from ..store import Store, outbox
 from ..store import feeds as store_feeds
 from ..store import lookup as store_lookup
+from ..store import mutes as store_mutes
 from ..store import subscriptions as store_subscriptions
 
 MAX_QUERY = 100  # characters of a query read; the rest is ignored
@@ -42,6 +44,9 @@ class StatusView:
     alerts_today: int
     pending: int
     paused_destinations: tuple[tuple[str, str], ...]  # (destination, reason)
+    mutes: tuple[
+        tuple[str, str, float | None], ...
+    ] = ()  # (destination, what: "Xiaomi" or "kind=charging", until)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +142,9 @@ class Lookup:
                 alerts_today=sent.sent,
                 pending=sent.pending,
                 paused_destinations=tuple((p.key, p.reason) for p in outbox.paused_destinations(conn)),
+                mutes=tuple(
+                    (m.destination_key, m.label, m.until) for m in store_mutes.active_mutes(conn, now=now)
+                ),
             )
 
         return self.store.run(read)
@@ -172,6 +180,29 @@ class Lookup:
 
     def unsubscribe(self, platform: str, channel: str) -> bool:
         return self.store.run(lambda c: store_subscriptions.unsubscribe(c, platform, channel))
+
+    def mute_target(self, text: str) -> str | None:
+        """ "company:<canonical name>" or "kind:<kind>" for "xiaomi", "TSLA" or "kind=charging"; None: unknown."""
+        key, _, value = text.strip().partition("=")
+        if value and key.lower() in ("kind", "kinds"):
+            return f"kind:{value.lower()}" if value.lower() in KINDS else None
+        name, _ = self.resolve(text) if text.strip() else ("", ())
+        return f"company:{name}" if name else None
+
+    def mute(self, platform: str, channel: str, target: str, *, seconds: float | None, user: str) -> float | None:
+        """Mute ``target`` in a channel for ``seconds`` (None: until unmuted); returns when it ends."""
+        now = self.clock()
+        until = None if seconds is None else now + seconds
+        wanted = Mute(platform, channel, target, until, user)
+        self.store.run(lambda c: store_mutes.mute(c, wanted, now=now))
+        return until
+
+    def unmute(self, platform: str, channel: str, target: str) -> bool:
+        return self.store.run(lambda c: store_mutes.unmute(c, platform, channel, target))
+
+    def mutes(self) -> list[Mute]:
+        """Every channel's mutes in force now (the router's copy)."""
+        return self.store.run(lambda c: store_mutes.active_mutes(c, now=self.clock()))
 
 
 def _marked(event: EventView, name: str, groups: Sequence[str], units: Sequence[str]) -> EventView:

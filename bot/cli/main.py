@@ -21,7 +21,8 @@ from handlers.companies import CompanyIndex
 from .. import adapters
 from ..core.errors import ConfigError, EvradarError
 from ..core.loading import describe
-from ..core.settings import Settings
+from ..core.models import Delivered, DeliveryFailed
+from ..core.settings import Settings, parse_duration
 from ..flow.classify import classify_lines
 from ..flow.detection import DEFAULT_HANDLERS, config_file, load_companies, load_handlers
 from ..flow.evaluate import evaluate, is_holdout, read_labelled
@@ -134,6 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     config.add_argument("action", choices=("check",))
 
+    digest = commands.add_parser("digest", parents=[common], help="send a digest now to digest routes")
+    digest.add_argument("action", choices=("send",))
+    digest.add_argument("--route", default="", help="only this route (its name, as `destinations list` shows it)")
+    digest.add_argument("--since", default="", help="cover this long back (e.g. 24h); default: the current period")
+
     companies.add_parser(commands)
     files.add_commands(commands, common)
     for plugin in adapters.PLATFORMS.values():
@@ -184,6 +190,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     logs.configure(verbose=args.verbose)
     if args.command == "run":
         return _run(settings, once=args.once)
+    if args.command == "digest":
+        return _digest(settings, route=args.route, since=args.since)
     platform_command = getattr(args, "platform_command", None)
     if platform_command is not None:  # a platform's own subcommand (bot.adapters)
         Stdout().print(asyncio.run(platform_command(settings, args)), highlight=False)
@@ -238,6 +246,36 @@ def _run(settings: Settings, *, once: bool) -> int:
             await app.close()
 
     return asyncio.run(main())
+
+
+def _digest(settings: Settings, *, route: str, since: str) -> int:
+    from ..run.app import App
+
+    app = App(settings, console=Console())
+    routes = [r for r in app.digests.routes.values() if not route or r.name == route]
+    if not routes:
+        Console(stderr=True).print(
+            f"No digest route{' named ' + route if route else ''} is configured; give a route "
+            '`digest = "daily 08:00"` in the configuration, or see `evradar destinations list` for the names.'
+        )
+        return EXIT_FAILED
+
+    async def send() -> int:
+        failed = 0
+        try:
+            app.store.migrate()
+            app.refresh_routes()
+            for r in routes:
+                start = app.clock() - parse_duration(since) if since else app.digests.current(r).start.timestamp()
+                result = await app.digests.send_now(r, since=start)
+                failed += not isinstance(result, Delivered)
+                said = result.reason if isinstance(result, DeliveryFailed) else "sent"
+                Console().print(f"Digest for {r.name}: {said}.", markup=False, highlight=False)
+        finally:
+            await app.close()
+        return EXIT_FAILED if failed else EXIT_OK
+
+    return asyncio.run(send())
 
 
 def _once_status(summary: Summary) -> int:

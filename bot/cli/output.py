@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from ..chat.commands import Help, Recent, Refused, Subscribed, Unsubscribed
+from ..chat.commands import DigestText, Help, Muted, Recent, Refused, Subscribed, Unsubscribed
 from ..chat.files import Attachment
 from ..chat.lookup import CompanyAnswer, StatusView
 from ..core.errors import EvradarError
@@ -63,6 +63,10 @@ def lookup(tools: Tools, query: str, console: Console) -> int:
         case Refused():
             console.print(answer.message, markup=False, highlight=False)
             return EXIT_FAILED
+        case Muted() | DigestText():  # channel commands; `evradar digest send` posts a digest from here
+            console.print(
+                "Mutes and digests belong to a chat channel: use /evradar mute or /evradar digest there."
+            )
         case _:
             assert_never(answer)
     return EXIT_OK

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, TypeVar, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -24,6 +25,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
 from .models import Kind, Stage
+from .schedule import check_digest, zone_name
 from .units import ApiUrl as ApiUrl
 from .units import Duration as Duration
 from .units import DurationOrZero as DurationOrZero
@@ -75,6 +77,7 @@ class PollingSettings(Section):
     workers: Annotated[int, Field(ge=0, le=32)] = (
         0  # processes parsing and classifying; 0 = one per core for 50+ feeds
     )
+    timezone: Annotated[str, AfterValidator(zone_name)] = "UTC"  # IANA name digest schedules are read in
 
     @field_validator("backfill")
     @classmethod
@@ -128,6 +131,13 @@ class RouteSettings(Section):
     kinds: list[Kind] = Field(default_factory=list)
     stages: list[Stage] = Field(default_factory=list)
     min_score: Annotated[float, Field(ge=0, le=1)] = 0.5
+    digest: str = ""  # "" = single alerts; "daily 08:00" or "weekly mon 08:00" = one message per period
+    timezone: str = ""  # IANA name the digest schedule is read in; "" = [polling] timezone
+
+    @model_validator(mode="after")
+    def _check_digest(self) -> RouteSettings:
+        check_digest(self.name or f"this {self.platform} route", self.digest, self.timezone)
+        return self
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from handlers.companies import CompanyIndex
 
 from ..core.models import Destination, EventFacts
+from ..core.mutes import Mute, muted
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,19 +42,28 @@ class Router:
 
     ``decode`` reads a stored destination key that no rule has (any more) back into a destination,
     as the key's platform understands it (``bot.adapters.decode``); None drops its deliveries.
+    ``mutes`` are the channels' mutes: a muted event is not routed to that channel.
     """
 
     def __init__(
-        self, rules: Sequence[Rule], *, decode: Callable[[str], Destination | None] = lambda key: None
+        self,
+        rules: Sequence[Rule],
+        *,
+        decode: Callable[[str], Destination | None] = lambda key: None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.rules = tuple(rules)
         self.decode = decode
+        self.mutes: tuple[Mute, ...] = ()
+        self.clock = clock
 
     def __call__(self, facts: EventFacts) -> list[Destination]:
+        now = self.clock() if self.mutes else 0.0
         chosen: dict[str, Destination] = {}
         for rule in self.rules:
-            if rule.wants(facts):
-                chosen.setdefault(rule.destination.key, rule.destination)
+            key = rule.destination.key
+            if rule.wants(facts) and not (self.mutes and muted(facts, key, self.mutes, now=now)):
+                chosen.setdefault(key, rule.destination)
         return list(chosen.values())
 
     def destination(self, key: str) -> Destination | None:

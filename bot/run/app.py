@@ -18,11 +18,14 @@ from handlers.companies import CompanyIndex
 from .. import adapters
 from ..chat.commands import Commands
 from ..chat.lookup import Lookup
+from ..core.digest import chunks
 from ..core.models import Destination
 from ..core.ports import Leases, Notifier, Runner
+from ..core.schedule import parse_schedule, parse_zone
 from ..core.settings import RouteSettings, Settings
 from ..flow.delivery import Deliverer
 from ..flow.detection import config_file, load_companies, load_handlers
+from ..flow.digest import DigestRoute, DigestSender
 from ..flow.pipeline import Pipeline
 from ..flow.router import Router, Rule, canonical_companies
 from ..ingest.fetcher import Fetcher
@@ -83,14 +86,23 @@ class App:
         self.index = CompanyIndex(companies)
         self.handlers = load_handlers(settings.detection.handlers, companies)
         self.store = Store(settings.storage.url)
-        self.router = Router([], decode=adapters.decode)
+        self.router = Router([], decode=adapters.decode, clock=clock)
         self.metrics = Metrics()
         self.lookup = Lookup(self.store, self.index, clock=clock)
         self.fetcher = Fetcher.from_settings(settings.polling)
         only = None if notifiers is None else (adapters.FALLBACK,)
         self.platforms = adapters.build_platforms(settings, self.console, only=only)
         self.notifiers: dict[str, Notifier] = {p.name: p.notifier for p in self.platforms} | (notifiers or {})
-        self.commands = Commands(self.lookup, on_subscriptions_changed=self.refresh_routes)
+        self.digests = DigestSender(
+            store=self.store,
+            routes=digest_routes(settings, self.index),
+            notifiers=self.notifiers,
+            clock=clock,
+            mutes=lambda: self.router.mutes,
+        )
+        self.commands = Commands(
+            self.lookup, on_subscriptions_changed=self.refresh_routes, digest=self.digest_texts
+        )
         self.deliverer = Deliverer(
             store=self.store,
             router=self.router,
@@ -126,6 +138,7 @@ class App:
         rows = self.store.run(lambda c: store_feeds.sync(c, wanted, now=self.clock()))
         if recover:
             self.deliverer.recover()
+            self.digests.recover()
         self.follow_routes()
         self.refresh_routes()
         return rows
@@ -160,6 +173,7 @@ class App:
                 r.min_score,
             )
             for r in self.settings.routes
+            if not r.digest.strip()  # a digest route gets no single alerts
         ]
         for sub in self.store.run(store_subscriptions.all_subscriptions):
             rules.append(
@@ -171,6 +185,15 @@ class App:
                 )
             )
         self.router.rules = tuple(rules)
+        self.router.mutes = tuple(self.lookup.mutes())
+
+    def digest_texts(self, platform: str, channel: str) -> tuple[str, ...] | None:
+        """The current period's digest of the digest route posting to this channel, as text; None: none does."""
+        key = Destination(platform, channel).key
+        for route in self.digests.routes.values():
+            if route.rule.destination.key == key:
+                return tuple(chunks(self.digests.current(route), limit=3000))
+        return None
 
     # -- running for good -----------------------------------------------------------------------
 
@@ -188,7 +211,24 @@ class App:
         if self.server is not None:
             server = self.settings.server
             await self.server.start(server.host, server.port, sock=self.listening)
-        await self._runner(rows).run(stop)
+        async with asyncio.TaskGroup() as group:
+            group.create_task(self._post_digests(stop, clustered=clustered))
+            await self._runner(rows).run(stop)
+
+    async def _post_digests(self, stop: asyncio.Event, *, clustered: bool) -> None:
+        """Post digests as their periods end; in a cluster, only the instance holding the digests lease does."""
+        if not self.digests.routes:
+            return
+        if clustered:
+            holding = asyncio.ensure_future(self.leases.acquire("evradar-digests"))
+            stopping = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({holding, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            for task in (holding, stopping):
+                task.cancel()
+            if stop.is_set():
+                return
+            await asyncio.to_thread(self.digests.recover)
+        await self.digests.run(stop)
 
     def _runner(self, rows: list[store_feeds.FeedRow]) -> Runner:
         """Cluster mode shares the work through procrastinate; otherwise APScheduler runs it here."""
@@ -252,6 +292,24 @@ class App:
 def route_destination(route: RouteSettings) -> Destination:
     """Where a configured route posts."""
     return Destination(route.platform, route.channel, route.webhook_url)
+
+
+def digest_routes(settings: Settings, index: CompanyIndex) -> list[DigestRoute]:
+    """The routes that get one digest per period, with their filters, schedule and time zone."""
+    out = []
+    for named in settings.named_routes():
+        r = named.route
+        if r.digest.strip():
+            rule = Rule(
+                route_destination(r),
+                canonical_companies(r.companies, index),
+                frozenset(r.kinds),
+                frozenset(r.stages),
+                r.min_score,
+            )
+            zone = parse_zone(r.timezone or settings.polling.timezone)
+            out.append(DigestRoute(named.identity, rule, parse_schedule(r.digest), zone))
+    return out
 
 
 def _feeds_and_waiting(conn: Connection) -> tuple[list[store_feeds.FeedRow], list[outbox.Waiting]]:

@@ -26,6 +26,7 @@ class Summary:
     alerts: int = 0
     updates: int = 0
     sent: int = 0
+    digests: int = 0  # digests posted (their periods had ended)
     failures: list[str] = field(default_factory=list)
     store_failed: bool = False  # the database refused a write: the run did not do all it should
     left_to_cluster: bool = False  # cluster mode: alerts were queued for the running instances to post
@@ -72,6 +73,7 @@ class OnceRunner:
             summary.left_to_cluster = True
             return summary
         summary.sent = (await self.app.deliverer.deliver_all()).sent
+        summary.digests = await self.app.digests.send_due()  # a period that ended since the last run
         summary.left = await asyncio.to_thread(self.app.store.run, outbox.waiting)
         return summary
 

@@ -6,6 +6,7 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 
@@ -21,7 +22,11 @@ def events_for(conn: Connection, company: str, *, limit: int, related: Sequence[
         names = [name.lower() for name in (company, *related)]
         ids = select(event_companies.c.event_id).where(func.lower(event_companies.c.company).in_(names))
         query = query.where(events.c.id.in_(ids))
-    rows = list(conn.execute(query).mappings())
+    return _with_sources(conn, list(conn.execute(query).mappings()))
+
+
+def _with_sources(conn: Connection, rows: list[Any]) -> list[EventView]:
+    """The events of these rows, each with its sources and the day the first dated one was published."""
     found: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
     published: dict[int, float] = {}
     if rows:
@@ -56,3 +61,10 @@ def _view(row: object, reported: tuple[tuple[str, str, str], ...], published: fl
 def companies_with_events(conn: Connection) -> list[str]:
     """Every company some stored event names."""
     return list(conn.execute(select(event_companies.c.company).distinct()).scalars())
+
+
+def events_for_ids(conn: Connection, ids: list[int]) -> list[EventView]:
+    """The events with these ids, each with its sources, in no particular order."""
+    if not ids:
+        return []
+    return _with_sources(conn, list(conn.execute(select(events).where(events.c.id.in_(ids))).mappings()))

@@ -167,3 +167,37 @@ subscriptions = Table(
     Column("created_at", Float, nullable=False),
     UniqueConstraint("platform", "channel", name="uq_subscriptions_channel"),
 )
+
+digests = Table(
+    "digests",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(500), nullable=False),  # "<route>|<period start>": one digest per route per period
+    Column("route", String(200), nullable=False),
+    Column("destination", String(300), nullable=False),  # Destination.key when it was queued
+    Column("period_start", Float, nullable=False),
+    Column("period_end", Float, nullable=False),
+    Column("status", String(10), nullable=False, default="pending"),  # pending, sent, empty
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", Float, nullable=False),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("created_at", Float, nullable=False),
+    Column("sending_at", Float),  # set while it is being posted
+    Column("sent_at", Float),
+    Column("reference", Text, nullable=False, default=""),
+    UniqueConstraint("key", name="uq_digests_key"),
+    Index("ix_digests_due", "status", "next_attempt_at"),
+)
+
+mutes = Table(
+    "mutes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(20), nullable=False),
+    Column("channel", String(200), nullable=False),
+    Column("target", String(300), nullable=False),  # "company:<canonical name>" or "kind:<kind>"
+    Column("until", Float),  # NULL = until unmuted
+    Column("created_by", String(200), nullable=False, default=""),
+    Column("created_at", Float, nullable=False),
+    UniqueConstraint("platform", "channel", "target", name="uq_mutes_channel_target"),
+)

@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
+from ...core.digest import Digest, chunks
 from ...core.labels import date_label, headline, stage_label
 from ...core.models import Alert, Delivered, DeliveryFailed, Destination
 from ...core.ports import Notifier
@@ -39,6 +40,11 @@ class ConsoleNotifier:
         title = ("↻ " if alert.is_update else "⚡ ") + escape(headline(alert))
         self.console.print(Panel(body, title=title, title_align="left", border_style="green"))
         return Delivered(reference=f"console:{alert.event_id}")
+
+    async def deliver_digest(self, digest: Digest, destination: Destination) -> Delivered | DeliveryFailed:
+        for text in chunks(digest, limit=4000, heading="{}"):
+            self.console.print(Panel(Text(text), title="evradar digest", title_align="left", border_style="blue"))
+        return Delivered(reference=f"console:{digest.key}")
 
     async def close(self) -> None:
         return None

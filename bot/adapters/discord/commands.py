@@ -92,6 +92,8 @@ class CommandRunner:
             return options.get("company", "")
         if invocation.name in FILE_COMMANDS:
             return f"{invocation.name} {options.get('company', '')}".strip()
+        if invocation.name in ("mute", "unmute"):
+            return f"{invocation.name} {options.get('target', '')} {options.get('duration', '')}".strip()
         if invocation.name != "subscribe":
             return invocation.name if invocation.name in SUBCOMMANDS else "help"
         words = ["subscribe", *(self._one_word(c) for c in re.split(r"[,;\n]", options.get("companies", "")))]
@@ -249,6 +251,25 @@ def _group(runner: CommandRunner | None, patience: float) -> app_commands.Group:
     @group.command(name="unsubscribe", description="Stop this channel's subscription (needs Manage Channels).")
     async def unsubscribe(interaction: discord.Interaction) -> None:
         await run(interaction, "unsubscribe")
+
+    @group.command(
+        name="mute", description="No alerts about a company or kind here, for a while or until unmuted."
+    )
+    @app_commands.describe(
+        target="A company (name, alias or ticker), or kind=charging and the like.",
+        duration="For how long, such as 12h, 7d or 30d (optional: until unmuted).",
+    )
+    async def mute(interaction: discord.Interaction, target: str, duration: str | None = None) -> None:
+        await run(interaction, "mute", target=target, duration=duration)
+
+    @group.command(name="unmute", description="Alerts about a muted company or kind come here again.")
+    @app_commands.describe(target="The company or kind=… that was muted.")
+    async def unmute(interaction: discord.Interaction, target: str) -> None:
+        await run(interaction, "unmute", target=target)
+
+    @group.command(name="digest", description="This period's digest so far, for a channel that gets digests.")
+    async def digest(interaction: discord.Interaction) -> None:
+        await run(interaction, "digest")
 
     return group
 

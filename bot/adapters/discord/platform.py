@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import aiohttp
 import discord
 
+from ...core.digest import Digest
 from ...core.errors import ConfigError
 from ...core.models import Alert, Delivered, DeliveryFailed, Destination
 from ...core.ports import HttpRoutes, Leases, Notifier
@@ -20,6 +21,7 @@ from ...core.settings import Settings
 from ..plugin import Platform
 from .commands import CommandRunner, build_tree, new_client, use_api_url
 from .commands import sync_commands as sync_commands
+from .digest import digest_pages
 from .interactions import InteractionsEndpoint
 from .render import NO_MENTIONS, render_alert, render_update_note, thread_name
 from .settings import DiscordSettings
@@ -124,6 +126,27 @@ class DiscordNotifier:
                     return await self._by_webhook(alert, destination.webhook_url)
                 return await self._by_bot(alert, destination.channel)
         except Exception as exc:  # isolation point: every failure becomes a value the Deliverer acts on
+            return failure(exc, destination)
+
+    async def deliver_digest(self, digest: Digest, destination: Destination) -> Delivered | DeliveryFailed:
+        """The digest as one message, or several when it passes Discord's limits (the rest follow it)."""
+        try:
+            async with asyncio.timeout(self.timeout):
+                pages = digest_pages(digest)
+                if destination.webhook_url:
+                    ref = parse_webhook_url(destination.webhook_url)
+                    if ref is None:
+                        return DeliveryFailed(
+                            "the route's webhook_url is not a Discord webhook URL", permanent=True
+                        )
+                    hook = discord.Webhook.partial(ref.id, ref.token, session=await self._connections.session())
+                    sent = [await hook.send(embeds=p, allowed_mentions=NO_MENTIONS, wait=True) for p in pages]
+                    return Delivered(f"webhook:{sent[0].id}")
+                client = await self._connections.bot()
+                target = client.get_partial_messageable(int(destination.channel))
+                posted = [await target.send(embeds=p, allowed_mentions=NO_MENTIONS) for p in pages]
+                return Delivered(f"{destination.channel}:{posted[0].id}")
+        except Exception as exc:  # isolation point: every failure becomes a value the sender acts on
             return failure(exc, destination)
 
     async def _by_webhook(self, alert: Alert, url: str) -> Delivered | DeliveryFailed:

@@ -13,10 +13,11 @@ from urllib.parse import quote, urlsplit
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
-from ...chat.commands import Answer, Attachment, Help, Recent, Refused, Subscribed, Unsubscribed
+from ...chat.commands import Answer, Attachment, DigestText, Help, Muted, Recent, Refused, Subscribed, Unsubscribed
 from ...chat.lookup import CompanyAnswer, StatusView
 from ...core.labels import KIND_LABELS, STAGE_LABELS, date_label
 from ...core.models import Alert, EventView, Source
+from ...core.mutes import until_text
 
 NO_MENTIONS = discord.AllowedMentions.none()  # the real guard against pings; escaping only keeps text tidy
 
@@ -50,6 +51,8 @@ _DISCORD_USAGE = {
     "/evradar subscribe <companies> [kinds=…] [stages=…]": "/evradar subscribe companies:… kinds:… stages:…",
     "/evradar graph <company>": "/evradar graph company:…",
     "/evradar export [company]": "/evradar export company:…",
+    "/evradar mute <company|kind=…> [7d]": "/evradar mute target:… duration:…",
+    "/evradar unmute <company|kind=…>": "/evradar unmute target:…",
 }
 
 
@@ -244,6 +247,13 @@ def render_answer(answer: Answer) -> discord.Embed:
             return Draft("Unsubscribed", text).build()
         case Refused():
             return Draft("Not done", clean(answer.message, DESCRIPTION, markdown=False)).build()
+        case Muted():
+            return Draft(
+                "Unmuted" if answer.unmuted else "Muted", clean(answer.text, DESCRIPTION, markdown=False)
+            ).build()
+        case DigestText():
+            lines = [clean(line, 600, markdown=False) for text in answer.texts for line in text.split("\n")]
+            return Draft("Digest so far", "\n".join(lines)[:DESCRIPTION]).build()
         case Attachment():  # the file itself is attached beside this embed
             embed = Draft(answer.filename, clean(answer.message, DESCRIPTION, markdown=False)).build()
             if answer.content_type == "image/png":
@@ -310,6 +320,8 @@ def _status(status: StatusView) -> discord.Embed:
     draft.add("Waiting to send", str(status.pending))
     draft.add("Paused feeds", _paused(status.paused_feeds, "none"), inline=False)
     draft.add("Paused destinations", _paused(status.paused_destinations, "none"), inline=False)
+    muted = tuple((f"{what} in {where}", until_text(until)) for where, what, until in status.mutes)
+    draft.add("Muted (`/evradar unmute`)", _paused(muted, "nothing"), inline=False)
     return draft.build()
 
 

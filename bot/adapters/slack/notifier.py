@@ -21,8 +21,10 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 from slack_sdk.webhook.webhook_response import WebhookResponse
 
+from ...core.digest import Digest
 from ...core.models import Alert, Delivered, DeliveryFailed, Destination
 from . import render
+from .digest import digest_messages
 
 log = logging.getLogger("evradar.slack")
 
@@ -128,6 +130,29 @@ class SlackNotifier:
         except Exception as exc:  # isolation point: one odd answer must not escape into the Deliverer
             log.exception("Posting to %s failed unexpectedly; the alert stays queued.", destination.key)
             return DeliveryFailed(f"unexpected {type(exc).__name__} posting to Slack; evradar retries later.")
+
+    async def deliver_digest(self, digest: Digest, destination: Destination) -> Delivered | DeliveryFailed:
+        """The digest: its first message in the channel, the rest in that message's thread."""
+        messages = digest_messages(digest)
+        try:
+            if destination.webhook_url:  # a webhook cannot thread: the parts follow one another
+                client = self._webhook(destination.webhook_url)
+                for message in messages:
+                    answer = await client.send(blocks=list(message.blocks), text=message.text, unfurl_links=False)
+                    if answer.status_code != 200:
+                        return _webhook_failure(answer, destination, config=self._config)
+                return Delivered()
+            if not self._token or not destination.channel:
+                no_token = _NO_TOKEN.replace("{config}", self._config)
+                return DeliveryFailed(no_token.format(destination.channel or "(none)"), permanent=True)
+            first = await _post(self._client(), channel=destination.channel, message=messages[0])
+            for message in messages[1:]:
+                await _post(self._client(), channel=first["channel"], message=message, thread_ts=first["ts"])
+            return Delivered(reference=f"{first['channel']}:{first['ts']}")
+        except SlackApiError as exc:
+            return _api_failure(exc, destination, config=self._config)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            return DeliveryFailed(f"Slack was unreachable for {destination.key} ({type(exc).__name__}).")
 
     async def close(self) -> None:
         if self._session is not None:

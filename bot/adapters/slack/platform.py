@@ -169,7 +169,7 @@ class SlackPlatform:
 
     async def _answer(self, commands: Commands, command: dict[str, Any], respond: AsyncRespond) -> None:
         text, channel, user = (str(command.get(key) or "") for key in ("text", "channel_id", "user_id"))
-        changes = text.strip().lower().startswith(("subscribe", "unsubscribe"))
+        changes = text.strip().lower().startswith(("subscribe", "unsubscribe", "mute", "unmute"))
         may_manage = changes and await self.may_manage(user, channel)
         request = Request(text[:MAX_TEXT], "slack", channel, user, may_manage=may_manage)
         try:

@@ -19,10 +19,11 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from ...chat.commands import Answer, Attachment, Help, Recent, Refused, Subscribed, Unsubscribed
+from ...chat.commands import Answer, Attachment, DigestText, Help, Muted, Recent, Refused, Subscribed, Unsubscribed
 from ...chat.lookup import CompanyAnswer, StatusView
 from ...core.labels import KIND_LABELS, STAGE_LABELS, date_label, headline
 from ...core.models import Alert, EventView, Source
+from ...core.mutes import until_text
 
 # Slack's limits, in characters (counted here as UTF-16 code units, which is never fewer).
 MAX_BLOCKS = 50
@@ -285,6 +286,9 @@ def answer_message(answer: Answer) -> Message:
             return _unsubscribed(answer)
         case Refused() | Attachment():  # a file goes up separately; these are its words
             return _refused(answer)
+        case Muted() | DigestText():
+            texts = [answer.text] if isinstance(answer, Muted) else list(answer.texts)
+            return _message([_section([mrkdwn(t, SECTION_MAX - 10, one_line=False)]) for t in texts], texts[0])
         case _:
             assert_never(answer)
 
@@ -356,6 +360,9 @@ def _status(status: StatusView) -> Message:
     if status.paused_destinations:
         head = "*Paused destinations* (fix the cause, then `evradar destinations resume KEY`):"
         blocks.append(_section([head, *_pairs(status.paused_destinations)]))
+    if status.mutes:  # every channel's, with how long each lasts
+        muted = [(f"{w} in {d}", until_text(u)) for d, w, u in status.mutes]
+        blocks.append(_section(["*Muted* (`/evradar unmute …`):", *_pairs(muted)]))
     summary = f"evradar status: {status.feeds} feeds, {paused} paused, {status.alerts_today} alerts today"
     return _message(blocks, summary)
 

@@ -14,9 +14,11 @@ from http import HTTPStatus
 
 import aiohttp
 
+from ...core.digest import Digest
 from ...core.models import Alert, Delivered, DeliveryFailed, Destination
 from ...ingest.http_hints import parse_retry_after
 from .card import body
+from .digest import digest_bodies
 
 USER_AGENT = "evradar/0.1 (+https://github.com/evradar/evradar)"
 _FIX = {
@@ -51,6 +53,21 @@ class TeamsNotifier:
                 f"the Teams workflow of {destination.key} was not reached ({type(exc).__name__})"
             )
 
+    async def deliver_digest(self, digest: Digest, destination: Destination) -> Delivered | DeliveryFailed:
+        """The digest as one card, or several in a row when it passes Teams' size limit."""
+        headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT}
+        try:
+            for payload in digest_bodies(digest):
+                async with self._client().post(destination.webhook_url, data=payload, headers=headers) as response:
+                    result = outcome(response.status, response.headers, destination, None)
+                if isinstance(result, DeliveryFailed):
+                    return result
+            return Delivered(reference=f"teams:{digest.key}")
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            return DeliveryFailed(
+                f"the Teams workflow of {destination.key} was not reached ({type(exc).__name__})"
+            )
+
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout))
@@ -64,12 +81,12 @@ class TeamsNotifier:
 
 
 def outcome(
-    status: int, headers: Mapping[str, str], destination: Destination, alert: Alert
+    status: int, headers: Mapping[str, str], destination: Destination, alert: Alert | None
 ) -> Delivered | DeliveryFailed:
     """Delivered on 2xx; retried on 408, 429 and 5xx (after Retry-After when given); else the destination
     pauses with what to fix."""
     if 200 <= status < 300:
-        return Delivered(reference=f"teams:{alert.event_id}")
+        return Delivered(reference=f"teams:{alert.event_id}" if alert else "")
     said = f"HTTP {status} {_phrase(status)}".strip()
     where = f"the Teams workflow of {destination.key} answered {said}"
     if status in (408, 429) or status >= 500:

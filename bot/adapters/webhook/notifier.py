@@ -10,8 +10,10 @@ from http import HTTPStatus
 
 import aiohttp
 
+from ...core.digest import Digest
 from ...core.models import Alert, Delivered, DeliveryFailed, Destination
 from ...ingest.http_hints import parse_retry_after
+from .digest import digest_bodies
 from .payload import SIGNATURE_HEADER, body, signature
 
 log = logging.getLogger("evradar.webhook")
@@ -45,6 +47,22 @@ class WebhookNotifier:
             reason = f"the webhook of {destination.key} could not be reached ({type(exc).__name__})"
             return DeliveryFailed(reason)
 
+    async def deliver_digest(self, digest: Digest, destination: Destination) -> Delivered | DeliveryFailed:
+        """The digest as signed JSON: one POST, or several (``part`` of ``parts``) for a very long one."""
+        secret = self.secrets.get(destination.webhook_url) or self.default_secret
+        try:
+            for payload in digest_bodies(digest):
+                headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
+                if secret:
+                    headers[SIGNATURE_HEADER] = signature(secret, payload)
+                async with self._client().post(destination.webhook_url, data=payload, headers=headers) as response:
+                    result = _outcome(response.status, response.headers, destination, None)
+                if isinstance(result, DeliveryFailed):
+                    return result
+            return Delivered(reference=f"webhook:{digest.key}")
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            return DeliveryFailed(f"the webhook of {destination.key} could not be reached ({type(exc).__name__})")
+
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout))
@@ -58,10 +76,10 @@ class WebhookNotifier:
 
 
 def _outcome(
-    status: int, headers: Mapping[str, str], destination: Destination, alert: Alert
+    status: int, headers: Mapping[str, str], destination: Destination, alert: Alert | None
 ) -> Delivered | DeliveryFailed:
     if 200 <= status < 300:
-        return Delivered(reference=f"webhook:{alert.event_id}")
+        return Delivered(reference=f"webhook:{alert.event_id}" if alert else "")
     said = f"HTTP {status} {_phrase(status)}".strip()
     where = f"the webhook of {destination.key}"
     if status in _GONE:

@@ -22,9 +22,13 @@ from bot.adapters.discord.platform import DiscordPlatform, build, sync_commands
 from bot.chat.commands import Answer, Commands, Request
 from bot.chat.lookup import Lookup
 from bot.core.errors import ConfigError, EvradarError
-from bot.core.models import Company
+from bot.core.models import Company, Destination, Detection, Item
+from bot.flow.delivery import Deliverer
+from bot.flow.router import Router, Rule
 from bot.run.server import Server
 from bot.run.settings import Settings
+from bot.store import events as store_events
+from bot.store import feeds as store_feeds
 from bot.store import subscriptions as store_subscriptions
 from handlers.companies import CompanyIndex
 from tests.discord_fake import APPLICATION_ID, BOT_TOKEN, GUILD_ID, FakeDiscord, check_payload, parse_multipart
@@ -414,13 +418,25 @@ async def test_sync_registers_the_command_globally(fake: FakeDiscord) -> None:
     [command] = put.json
     assert command["name"] == "evradar"
     subs = {o["name"]: o for o in command["options"]}
-    assert list(subs) == ["lookup", "recent", "status", "help", "subscribe", "graph", "export", "unsubscribe"]
+    assert list(subs) == [
+        "lookup",
+        "recent",
+        "status",
+        "help",
+        "subscribe",
+        "graph",
+        "export",
+        "unsubscribe",
+        "mute",
+        "unmute",
+        "digest",
+    ]
     assert all(o["type"] == 1 for o in subs.values())
     assert subs["lookup"]["options"][0]["name"] == "company" and subs["lookup"]["options"][0]["autocomplete"]
     assert [o["name"] for o in subs["subscribe"]["options"]] == ["companies", "kinds", "stages"]
     described = [command, *subs.values(), *(o for sub in subs.values() for o in sub.get("options", []))]
     assert all(0 < len(o["description"]) <= 100 for o in described)  # Discord refuses longer ones with 400
-    names = "lookup, recent, status, help, subscribe, graph, export, unsubscribe"
+    names = "lookup, recent, status, help, subscribe, graph, export, unsubscribe, mute, unmute, digest"
     assert said.startswith(f"Registered /evradar ({names})")
     assert "globally" in said and str(APPLICATION_ID) in said
 
@@ -511,3 +527,50 @@ async def test_a_slow_picture_is_deferred_then_attached_to_the_original(fake: Fa
         assert edit.json["embeds"][0]["image"]["url"] == "attachment://xiaomi-network.png"
         ((filename, data),) = edit.files.values()
         assert filename == "xiaomi-network.png" and data.startswith(PNG)
+
+
+async def test_mute_keeps_a_company_out_of_the_channel_until_unmuted(
+    fake: FakeDiscord, endpoint: Endpoint, lookup: Lookup, changes: list[int]
+) -> None:
+    _, refused = await endpoint.post(interaction("mute", {"target": "GWM"}, permissions=0x400))
+    assert embed_of(refused)["title"] == "Not done" and lookup.mutes() == []
+    options = {"target": "GWM", "duration": "7d"}
+    _, muted = await endpoint.post(interaction("mute", options, permissions=MANAGE_CHANNELS))
+    assert embed_of(muted)["title"] == "Muted" and "Great Wall Motor" in embed_of(muted)["description"]
+    _, kind = await endpoint.post(interaction("mute", {"target": "kind=charging"}, permissions=MANAGE_CHANNELS))
+    assert "until `/evradar unmute kind=charging`" in embed_of(kind)["description"]
+    assert [(m.target, m.until) for m in lookup.mutes()] == [
+        ("company:Great Wall Motor", 400.0 + 7 * 86400),
+        ("kind:charging", None),
+    ]
+    assert changes == [1, 1]
+    _, status = await endpoint.post(interaction("status"))
+    assert "Great Wall Motor" in json.dumps(embed_of(status)) and "kind=charging" in json.dumps(embed_of(status))
+
+    router = Router([Rule(Destination("discord", CHANNEL))], clock=lambda: 400.0)
+    router.mutes = tuple(lookup.mutes())
+    store = lookup.store
+    feed = store.run(lambda c: store_feeds.add(c, store_feeds.WantedFeed("https://f/m"), origin="config", now=400))
+    for n, (partners, kind_) in enumerate(
+        [(("Xiaomi", "Great Wall Motor"), "manufacturing"), (("Tesla", "Panasonic"), "supply")]
+    ):
+        item = Item(id=f"m{n}", title=f"{' and '.join(partners)} deal", link=f"https://news/m{n}")
+        det = Detection("t", True, 0.9, partners, kind_, "announced", "They agreed.", True)  # type: ignore[arg-type]
+        found = [store_events.Found(item, store_events.item_key(item.id), det)]
+        store.run(lambda c, f=found: store_events.ingest(c, feed.id, f, now=401.0, route=router))
+    with_token = {"discord": {"api_url": fake.api_url}, "secrets": {"discord_bot_token": BOT_TOKEN}}
+    poster = build(
+        Settings.model_validate({**with_token, "routes": [{"platform": "discord", "channel": CHANNEL}]})
+    )
+    assert isinstance(poster, DiscordPlatform)
+    notifiers = {"discord": poster.notifier}
+    await Deliverer(store=store, router=router, notifiers=notifiers, clock=lambda: 402.0).deliver_due()
+    await poster.stop()
+    posted = [json.dumps(c.json) for c in fake.of("create_message")]
+    assert len(posted) == 1 and "Panasonic" in posted[0]
+
+    _, unmuted = await endpoint.post(
+        interaction("unmute", {"target": "Great Wall Motor"}, permissions=MANAGE_CHANNELS)
+    )
+    assert embed_of(unmuted)["title"] == "Unmuted"
+    assert [m.label for m in lookup.mutes()] == ["kind=charging"]

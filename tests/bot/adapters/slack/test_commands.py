@@ -15,14 +15,19 @@ import pytest
 from pydantic import SecretStr
 from slack_sdk.signature import SignatureVerifier
 
+from bot.adapters.slack.notifier import SlackNotifier
 from bot.adapters.slack.platform import SlackPlatform, build
 from bot.adapters.slack.settings import SlackSettings
 from bot.chat.commands import Commands
 from bot.chat.lookup import Lookup
-from bot.core.models import Company
+from bot.core.models import Company, Destination, Detection, Item
+from bot.flow.delivery import Deliverer
+from bot.flow.router import Router, Rule
 from bot.run.server import Server
 from bot.run.settings import RouteSettings, Secrets, ServerSettings, Settings
 from bot.store import Store
+from bot.store import events as store_events
+from bot.store import feeds as store_feeds
 from bot.store import subscriptions as store_subscriptions
 from handlers.companies import CompanyIndex
 from tests.fakes import DEALS, store_with_deals
@@ -309,3 +314,45 @@ async def test_export_uploads_a_csv(fake: FakeSlack, start_slack: Start) -> None
     assert filename == "evradar-events.csv"
     lines = data.decode("utf-8-sig").splitlines()
     assert lines[0].startswith('"id","partners"') and len(lines) == 3
+
+
+async def test_mute_keeps_a_company_out_of_the_channel_until_unmuted(
+    fake: FakeSlack, start_slack: Start, store: Store, companies: tuple[Company, ...]
+) -> None:
+    url = await start_slack()
+    muted = await _ask(fake, url, "mute gwm 7d")
+    assert "no alerts about Great Wall Motor until" in all_text(muted.body["blocks"])
+    kind = await _ask(fake, url, "mute kind=charging", reply="r2")
+    assert "until `/evradar unmute kind=charging`" in all_text(kind.body["blocks"])
+    status = await _ask(fake, url, "status", reply="r3")
+    assert "Great Wall Motor" in all_text(status.body["blocks"]) and "kind=charging" in all_text(
+        status.body["blocks"]
+    )
+    lookup = Lookup(store, CompanyIndex(companies), clock=lambda: 400.0)
+    router = Router([Rule(Destination("slack", "C0001"))], clock=lambda: 400.0)
+    router.mutes = tuple(lookup.mutes())
+    notifier = SlackNotifier(token=BOT_TOKEN, api_url=fake.api_url, timeout=2.0)
+    feed = store.run(lambda c: store_feeds.add(c, store_feeds.WantedFeed("https://f/m"), origin="config", now=400))
+    deals = [(("Xiaomi", "Great Wall Motor"), "manufacturing"), (("Tesla", "Panasonic"), "supply")]
+    deals.append((("Tesla", "ChargePoint"), "charging"))
+    for n, (partners, kind_) in enumerate(deals):
+        item = Item(id=f"m{n}", title=f"{' and '.join(partners)} deal", link=f"https://news/m{n}")
+        det = Detection("t", True, 0.9, partners, kind_, "announced", "They agreed.", True)  # type: ignore[arg-type]
+        found = [store_events.Found(item, store_events.item_key(item.id), det)]
+        store.run(lambda c, f=found: store_events.ingest(c, feed.id, f, now=401.0, route=router))
+    deliverer = Deliverer(store=store, router=router, notifiers={"slack": notifier}, clock=lambda: 402.0)
+    await deliverer.deliver_due()
+    await notifier.close()
+    posted = [all_text(c.body["blocks"]) for c in fake.calls("/api/chat.postMessage")]
+    assert len(posted) == 1 and "Panasonic" in posted[0]
+    unmuted = await _ask(fake, url, "unmute great wall motor", reply="r4")
+    assert "gets alerts about Great Wall Motor again" in all_text(unmuted.body["blocks"])
+    assert [m.label for m in lookup.mutes()] == ["kind=charging"]
+
+
+async def test_muting_needs_a_channel_manager_and_a_known_target(fake: FakeSlack, start_slack: Start) -> None:
+    url = await start_slack()
+    refused = await _ask(fake, url, "mute byd", user="U0STRANGER")
+    assert "Only the channel's managers" in all_text(refused.body["blocks"])
+    unknown = await _ask(fake, url, "mute nosuchcarmaker", reply="r2")
+    assert "is not a company or kind evradar knows" in all_text(unknown.body["blocks"])
