@@ -37,6 +37,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/pipeline.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/digest.py
 
 eval: $(VENV)/.installed
 	$(BIN)/evradar eval tests/data/corpus/more.jsonl --split tune
