@@ -8,10 +8,11 @@ answer their own way.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..core.models import EventView
 from .files import Attachment as Attachment  # part of the Answer union adapters match on
+from .feedback import Feedback, status_lines
 from .files import Files
 from .lookup import CompanyAnswer, Filters, Lookup, StatusView
 
@@ -84,8 +85,15 @@ def split(text: str) -> tuple[str, str]:
 
 
 class Commands:
-    def __init__(self, lookup: Lookup, *, on_subscriptions_changed: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self,
+        lookup: Lookup,
+        *,
+        on_subscriptions_changed: Callable[[], None] = lambda: None,
+        feedback: Feedback | None = None,
+    ) -> None:
         self.lookup = lookup
+        self.feedback = feedback or Feedback(lookup.store, clock=lookup.clock)
         self.files = Files(lookup, clock=lookup.clock)
         self.on_subscriptions_changed = on_subscriptions_changed
 
@@ -96,7 +104,8 @@ class Commands:
         if name == "recent":
             return Recent(self.lookup.recent())
         if name == "status":
-            return self.lookup.status()
+            learned = self.feedback.learned(request.platform, request.channel)
+            return replace(self.lookup.status(), feedback=status_lines(learned))
         if name in ("subscribe", "unsubscribe"):
             return self._subscription(name, argument, request)
         if name in ("graph", "export"):

@@ -42,6 +42,7 @@ class StatusView:
     alerts_today: int
     pending: int
     paused_destinations: tuple[tuple[str, str], ...]  # (destination, reason)
+    feedback: tuple[str, ...] = ()  # the asking channel's threshold and what its votes taught it
 
 
 @dataclass(frozen=True, slots=True)

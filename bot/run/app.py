@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from rich.console import Console
 from sqlalchemy import Connection
@@ -16,6 +17,7 @@ from handlers.companies import CompanyIndex
 
 from .. import adapters
 from ..chat.commands import Commands
+from ..chat.feedback import DEFAULT_THRESHOLD, Feedback
 from ..chat.lookup import Lookup
 from ..core.models import Destination
 from ..core.ports import Leases, Notifier, Runner
@@ -86,7 +88,14 @@ class App:
         only = None if notifiers is None else (adapters.FALLBACK,)
         self.platforms = adapters.build_platforms(settings, self.console, only=only)
         self.notifiers: dict[str, Notifier] = {p.name: p.notifier for p in self.platforms} | (notifiers or {})
-        self.commands = Commands(self.lookup, on_subscriptions_changed=self.refresh_routes)
+        self._bases: dict[str, float] = {}  # each channel's configured threshold, before feedback moves it
+        self.feedback = Feedback(
+            self.store,
+            clock=clock,
+            base=lambda key: self._bases.get(key, DEFAULT_THRESHOLD),
+            on_change=self.refresh_routes,
+        )
+        self.commands = Commands(self.lookup, on_subscriptions_changed=self.refresh_routes, feedback=self.feedback)
         self.deliverer = Deliverer(
             store=self.store,
             router=self.router,
@@ -166,7 +175,21 @@ class App:
                     frozenset(sub.stages),
                 )
             )
-        self.router.rules = tuple(rules)
+        self.router.rules = tuple(self._learned(rules))
+
+    def _learned(self, rules: list[Rule]) -> list[Rule]:
+        """Rules of channels whose votes moved their threshold get the learned one (see bot.flow.learning)."""
+        self._bases = {}
+        for rule in rules:
+            if rule.destination.channel and not rule.destination.webhook_url:
+                self._bases.setdefault(rule.destination.key, rule.min_score)
+        learned = self.feedback.thresholds(self._bases)
+        return [
+            replace(rule, min_score=learned[rule.destination.key].threshold)
+            if rule.destination.key in learned and learned[rule.destination.key].moved
+            else rule
+            for rule in rules
+        ]
 
     # -- running for good -----------------------------------------------------------------------
 
