@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ..core.models import EventView
-from .files import Attachment as Attachment  # part of the Answer union adapters match on
 from .feedback import Feedback, status_lines
+from .files import Attachment as Attachment  # part of the Answer union adapters match on
 from .files import Files
 from .lookup import CompanyAnswer, Filters, Lookup, StatusView
 

@@ -6,8 +6,9 @@ import asyncio
 import contextlib
 import logging
 import re
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
@@ -18,6 +19,7 @@ from ...core.models import Alert, Delivered, DeliveryFailed, Destination
 from ...core.ports import HttpRoutes, Leases, Notifier
 from ...core.settings import Settings
 from ..plugin import Platform
+from . import feedback
 from .commands import CommandRunner, build_tree, new_client, use_api_url
 from .commands import sync_commands as sync_commands
 from .interactions import InteractionsEndpoint
@@ -174,7 +176,9 @@ class DiscordNotifier:
         if alert.is_update and message_id is not None and await self._edit(client, channel, message_id, alert):
             return Delivered(alert.reference)
         sent = await target.send(
-            embed=render_alert(alert, mark_update=alert.is_update), allowed_mentions=NO_MENTIONS
+            embed=render_alert(alert, mark_update=alert.is_update),
+            allowed_mentions=NO_MENTIONS,
+            view=feedback.feedback_view(alert.event_id),
         )
         return Delivered(f"{channel}:{sent.id}")
 
@@ -328,12 +332,25 @@ class DiscordPlatform:
                 public_key=self._public_key,
                 api_url=self.discord.api_url,
                 session=self._connections.session,
+                feedback_role=self.discord.feedback_role,
             )
             server.add_post(INTERACTIONS_PATH, self.endpoint.handle)
         if self._token:
             self.gateway = new_client()
             build_tree(self.gateway, runner)
+            self.gateway.event(self._on_interaction(commands))
             self._gateway_task = asyncio.create_task(self._run_gateway(self.gateway, self._token, leases))
+
+    def _on_interaction(self, commands: Commands) -> Callable[[discord.Interaction], Coroutine[Any, Any, None]]:
+        async def on_interaction(interaction: discord.Interaction) -> None:
+            try:
+                await feedback.answer_gateway_click(
+                    interaction, commands=commands, role=self.discord.feedback_role, admins=self.discord.admins
+                )
+            except Exception:  # isolation point: one click must not stop the gateway
+                log.exception("Recording a feedback vote from Discord failed; the user can click again.")
+
+        return on_interaction
 
     async def _run_gateway(self, client: discord.Client, token: str, leases: Leases | None) -> None:
         """Keep the gateway session (slash commands) open; discord.py reconnects by itself. In a cluster
