@@ -6,16 +6,16 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, PlainTextObject
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, MarkdownTextObject, PlainTextObject
 
 from ...chat.feedback import Counted
 from ...core.feedback import VOTE_LABELS, VOTES, tally_line
-from . import render
 
 ACTION_PREFIX = "feedback_"
 ACTIONS = re.compile(rf"^{ACTION_PREFIX}({'|'.join(VOTES)})$")
 FEEDBACK_BLOCK = "evradar_feedback"
 TALLY_BLOCK = "evradar_tally"
+MAX_BLOCKS = 50  # Slack's limit per message (MAX_BLOCKS; this module is imported by render)
 GONE = "evradar no longer knows this alert, so the vote was not counted."
 
 
@@ -42,11 +42,13 @@ def with_tally(blocks: Sequence[Mapping[str, Any]], line: str) -> list[dict[str,
     """The alert's blocks as posted, with the tally as a quiet context line under the buttons."""
     kept = [dict(b) for b in blocks if isinstance(b, Mapping) and b.get("block_id") != TALLY_BLOCK]
     if not line:
-        return kept[: render.MAX_BLOCKS]
-    tally = ContextBlock(block_id=TALLY_BLOCK, elements=[render._md(render.mrkdwn(line, 300))]).to_dict()
+        return kept[:MAX_BLOCKS]
+    # The line is built from vote counts only; escaping Slack's three control characters keeps it inert anyway.
+    safe = line[:300].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    tally = ContextBlock(block_id=TALLY_BLOCK, elements=[MarkdownTextObject(text=safe, verbatim=True)]).to_dict()
     at = next((n + 1 for n, b in enumerate(kept) if b.get("block_id") == FEEDBACK_BLOCK), len(kept))
     kept.insert(at, tally)
-    return kept[: render.MAX_BLOCKS]
+    return kept[:MAX_BLOCKS]
 
 
 def tally_text(counted: Counted) -> str:
