@@ -4,8 +4,9 @@ recorded, then shown by editing the alert (UPDATE_MESSAGE), never by posting a n
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from typing import Any
 
 import discord
@@ -14,6 +15,8 @@ from ...chat.commands import Commands
 from ...chat.feedback import Click, Counted
 from ...core.feedback import USEFUL, VOTE_LABELS, VOTES, tally_line
 from .render import FIELDS, TOTAL
+
+log = logging.getLogger("evradar.discord")
 
 PREFIX = "evradar:vote:"
 _CUSTOM_ID = re.compile(rf"{re.escape(PREFIX)}({'|'.join(VOTES)}):([0-9]{{1,17}})")
@@ -98,3 +101,18 @@ async def answer_gateway_click(
         return
     embed = with_tally(message.embeds[0].to_dict(), tally_text(counted))
     await interaction.response.edit_message(embed=embed)
+
+
+def gateway_listener(
+    commands: Commands, *, role: str, admins: Iterable[str]
+) -> Callable[[discord.Interaction], Coroutine[Any, Any, None]]:
+    """The gateway client's ``on_interaction``: slash commands go to the CommandTree, button clicks here."""
+    chosen = tuple(admins)
+
+    async def on_interaction(interaction: discord.Interaction) -> None:
+        try:
+            await answer_gateway_click(interaction, commands=commands, role=role, admins=chosen)
+        except Exception:  # isolation point: one click must not stop the gateway
+            log.exception("Recording a feedback vote from Discord failed; the user can click again.")
+
+    return on_interaction

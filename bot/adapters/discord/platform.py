@@ -6,9 +6,8 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
@@ -338,19 +337,10 @@ class DiscordPlatform:
         if self._token:
             self.gateway = new_client()
             build_tree(self.gateway, runner)
-            self.gateway.event(self._on_interaction(commands))
+            self.gateway.event(
+                feedback.gateway_listener(commands, role=self.discord.feedback_role, admins=self.discord.admins)
+            )
             self._gateway_task = asyncio.create_task(self._run_gateway(self.gateway, self._token, leases))
-
-    def _on_interaction(self, commands: Commands) -> Callable[[discord.Interaction], Coroutine[Any, Any, None]]:
-        async def on_interaction(interaction: discord.Interaction) -> None:
-            try:
-                await feedback.answer_gateway_click(
-                    interaction, commands=commands, role=self.discord.feedback_role, admins=self.discord.admins
-                )
-            except Exception:  # isolation point: one click must not stop the gateway
-                log.exception("Recording a feedback vote from Discord failed; the user can click again.")
-
-        return on_interaction
 
     async def _run_gateway(self, client: discord.Client, token: str, leases: Leases | None) -> None:
         """Keep the gateway session (slash commands) open; discord.py reconnects by itself. In a cluster

@@ -309,6 +309,10 @@ def _status(status: StatusView) -> discord.Embed:
     draft.add("Waiting to send", str(status.pending))
     draft.add("Paused feeds", _paused(status.paused_feeds, "none"), inline=False)
     draft.add("Paused destinations", _paused(status.paused_destinations, "none"), inline=False)
+    if status.feedback:
+        draft.add(
+            "Feedback in this channel", "\n".join(clean(line, 500) for line in status.feedback), inline=False
+        )
     return draft.build()
 
 

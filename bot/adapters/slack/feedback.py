@@ -6,16 +6,17 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, MarkdownTextObject, PlainTextObject
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, PlainTextObject
 
 from ...chat.feedback import Counted
 from ...core.feedback import VOTE_LABELS, VOTES, tally_line
+from . import render
+from .render import MAX_BLOCKS, Message
 
 ACTION_PREFIX = "feedback_"
 ACTIONS = re.compile(rf"^{ACTION_PREFIX}({'|'.join(VOTES)})$")
 FEEDBACK_BLOCK = "evradar_feedback"
 TALLY_BLOCK = "evradar_tally"
-MAX_BLOCKS = 50  # Slack's limit per message (MAX_BLOCKS; this module is imported by render)
 GONE = "evradar no longer knows this alert, so the vote was not counted."
 
 
@@ -33,6 +34,21 @@ def feedback_actions(event_id: int) -> ActionsBlock:
     return ActionsBlock(block_id=FEEDBACK_BLOCK, elements=list(buttons))
 
 
+def with_buttons(message: Message, event_id: int) -> Message:
+    """The alert with the feedback buttons after its "Read the article" button, before its sources line."""
+    blocks = list(message.blocks)
+    blocks.insert(max(len(blocks) - 1, 0), feedback_actions(event_id).to_dict())
+    return Message(tuple(blocks[:MAX_BLOCKS]), message.text)
+
+
+def with_status(message: Message, lines: Sequence[str]) -> Message:
+    """`/evradar status` with the channel's threshold and what its votes taught it."""
+    if not lines:
+        return message
+    section = render._section(["*Feedback in this channel:*", *(render.mrkdwn(line, 1400) for line in lines)])
+    return Message((*message.blocks, section.to_dict())[:MAX_BLOCKS], message.text)
+
+
 def vote_of(action: Mapping[str, Any]) -> str | None:
     found = ACTIONS.fullmatch(str(action.get("action_id", "")))
     return found[1] if found else None
@@ -43,9 +59,7 @@ def with_tally(blocks: Sequence[Mapping[str, Any]], line: str) -> list[dict[str,
     kept = [dict(b) for b in blocks if isinstance(b, Mapping) and b.get("block_id") != TALLY_BLOCK]
     if not line:
         return kept[:MAX_BLOCKS]
-    # The line is built from vote counts only; escaping Slack's three control characters keeps it inert anyway.
-    safe = line[:300].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    tally = ContextBlock(block_id=TALLY_BLOCK, elements=[MarkdownTextObject(text=safe, verbatim=True)]).to_dict()
+    tally = ContextBlock(block_id=TALLY_BLOCK, elements=[render._md(render.mrkdwn(line, 300))]).to_dict()
     at = next((n + 1 for n, b in enumerate(kept) if b.get("block_id") == FEEDBACK_BLOCK), len(kept))
     kept.insert(at, tally)
     return kept[:MAX_BLOCKS]

@@ -22,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from ...chat.commands import MAX_TEXT, Answer, Attachment, Commands, Refused, Request
 from ...chat.feedback import Click
+from ...chat.lookup import StatusView
 from ...core.feedback import parse_value
 from ...core.ports import HttpRoutes, Leases, Notifier
 from ...core.settings import Settings
@@ -214,6 +215,8 @@ class SlackPlatform:
             if isinstance(answer, Attachment):
                 answer = await self.upload(answer, channel)
             message = render.answer_message(answer)
+            if isinstance(answer, StatusView):
+                message = feedback.with_status(message, answer.feedback)
         except Exception:  # isolation point: the user gets a sentence, the log gets the traceback
             log.exception("Answering /evradar failed; the user was asked to try again.")
             message = render.problem_message()

@@ -24,7 +24,6 @@ from ...chat.commands import Answer, Attachment, Help, Recent, Refused, Subscrib
 from ...chat.lookup import CompanyAnswer, StatusView
 from ...core.labels import KIND_LABELS, STAGE_LABELS, headline
 from ...core.models import Alert, EventView, Source
-from .feedback import feedback_actions
 
 # Slack's limits, in characters (counted here as UTF-16 code units, which is never fewer).
 MAX_BLOCKS = 50
@@ -201,7 +200,6 @@ def alert_message(alert: Alert, *, as_update: bool = False) -> Message:
     button = read_button(alert.link)
     if button is not None:
         blocks.append(ActionsBlock(elements=[button]))
-    blocks.append(feedback_actions(alert.event_id))
     blocks.append(_context([_sources_line(alert.sources), f"score {alert.score:.2f}"]))
     title = clean(alert.title)
     return _message(blocks, prefix + headline(alert) + (f": {title}" if title else ""))
@@ -362,8 +360,6 @@ def _status(status: StatusView) -> Message:
     if status.paused_destinations:
         head = "*Paused destinations* (fix the cause, then `evradar destinations resume KEY`):"
         blocks.append(_section([head, *_pairs(status.paused_destinations)]))
-    if status.feedback:
-        blocks.append(_section(["*Feedback in this channel:*", *(mrkdwn(line, 1400) for line in status.feedback)]))
     summary = f"evradar status: {status.feeds} feeds, {paused} paused, {status.alerts_today} alerts today"
     return _message(blocks, summary)
 

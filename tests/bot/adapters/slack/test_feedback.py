@@ -11,19 +11,19 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from bot.adapters.slack import render
+from bot.adapters.slack import notifier
 from bot.adapters.slack.platform import SlackPlatform, build
 from bot.adapters.slack.settings import SlackSettings
 from bot.chat.commands import Commands
 from bot.chat.lookup import Lookup
-from bot.core.models import Company
+from bot.core.models import Company, Delivered, Destination
 from bot.run.server import Server
 from bot.run.settings import RouteSettings, Secrets, ServerSettings, Settings
 from bot.store import Store
 from bot.store import feedback as store_feedback
 from bot.store.schema import events
 from handlers.companies import CompanyIndex
-from tests.bot.adapters.slack.test_commands import SECRET, _health, _metrics, _send
+from tests.bot.adapters.slack.test_commands import SECRET, _ask, _health, _metrics, _send
 from tests.fakes import DEALS, store_with_deals
 from tests.slack_fake import BOT_TOKEN, FakeSlack, all_text, check_blocks, sample_alert
 
@@ -76,7 +76,7 @@ def event_id(store: Store) -> int:
 
 def click(fake: FakeSlack, event: int, vote: str, *, user: str = "U0001", blocks: Any = None) -> dict[str, str]:
     """A block_actions payload as Slack sends it when someone presses a button under an alert."""
-    message = render.alert_message(sample_alert(event_id=event))
+    message = notifier.alert_message(sample_alert(event_id=event))
     payload = {
         "type": "block_actions",
         "team": {"id": "T0001", "domain": "test"},
@@ -112,6 +112,27 @@ async def vote(fake: FakeSlack, url: str, form: dict[str, str], count: int) -> d
     return {"blocks": blocks, "text": all_text(blocks)}
 
 
+async def test_alerts_are_posted_with_four_buttons_carrying_the_event_id(fake: FakeSlack) -> None:
+    sender = notifier.SlackNotifier(token=BOT_TOKEN, api_url=fake.api_url)
+    try:
+        assert isinstance(
+            await sender.deliver(sample_alert(event_id=42), Destination("slack", "C0001")), Delivered
+        )
+    finally:
+        await sender.close()
+    (post,) = fake.calls("/api/chat.postMessage")
+    blocks = post.body["blocks"] if isinstance(post.body["blocks"], list) else json.loads(post.body["blocks"])
+    check_blocks(blocks)
+    (row,) = [b for b in blocks if b.get("block_id") == "evradar_feedback"]
+    buttons = [(e["text"]["text"], e["action_id"], e["value"]) for e in row["elements"]]
+    assert buttons == [
+        ("Useful", "feedback_useful", "42"),
+        ("Not a partnership", "feedback_not_partnership", "42"),
+        ("Wrong companies", "feedback_wrong_companies", "42"),
+        ("Not EV", "feedback_not_ev", "42"),
+    ]
+
+
 async def test_a_vote_is_recorded_changed_and_counted_once_per_user(
     fake: FakeSlack, start_slack: Start, store: Store
 ) -> None:
@@ -123,10 +144,8 @@ async def test_a_vote_is_recorded_changed_and_counted_once_per_user(
     other = await vote(fake, url, click(fake, event, "useful", user="U0002", blocks=changed["blocks"]), 3)
     assert "Feedback: Useful 1 · Not EV 1" in other["text"]
     assert other["text"].count("Feedback:") == 1  # the tally replaces itself, it does not pile up
-    assert [b["block_id"] for b in other["blocks"] if b.get("block_id")][-2:] == [
-        "evradar_feedback",
-        "evradar_tally",
-    ]
+    ids = [b.get("block_id") for b in other["blocks"]]
+    assert ids.index("evradar_tally") == ids.index("evradar_feedback") + 1  # quietly, under the buttons
     assert store.run(lambda c: store_feedback.tally(c, event, "slack", "C0001")) == {"useful": 1, "not_ev": 1}
     assert fake.calls("/api/chat.postMessage") == []  # the alert is edited, never answered with a new post
     assert store.run(lambda c: store_feedback.muted_destinations(c, event)) == set()
@@ -165,3 +184,10 @@ async def test_a_button_for_an_unknown_event_says_so_privately(fake: FakeSlack, 
     (answer,) = await fake.wait_for("/response/b1")
     assert "no longer knows this alert" in answer.body["text"]
     assert fake.calls("/api/chat.update") == []
+
+
+async def test_status_shows_the_channels_threshold_and_why(fake: FakeSlack, start_slack: Start) -> None:
+    answer = await _ask(fake, await start_slack(), "status")
+    shown = all_text(answer.body["blocks"])
+    assert "Feedback in this channel:" in shown and "Alert threshold 0.50 (configured 0.50)" in shown
+    assert "starts to learn at 10 votes on 5 alerts" in shown
