@@ -14,6 +14,7 @@ from nacl.signing import SigningKey
 from sqlalchemy import select
 
 from bot.adapters.discord import feedback
+from bot.adapters.discord.commands import new_client
 from bot.adapters.discord.platform import DiscordPlatform, build
 from bot.adapters.discord.render import render_alert
 from bot.chat.commands import Commands
@@ -157,3 +158,35 @@ async def test_unknown_buttons_and_events_are_refused(endpoint: Endpoint) -> Non
     status, body = await endpoint.post(click(999_999, "useful"))
     assert status == 200 and body["type"] == 4 and body["data"]["flags"] == 64
     assert "no longer knows this alert" in body["data"]["content"]
+
+
+async def test_a_click_over_the_gateway_edits_the_alert_too(fake: FakeDiscord, store: Store) -> None:
+    discord.http.Route.BASE = fake.api_url
+    client = new_client()
+    await client.login(BOT_TOKEN)  # REST only; the interaction is fed to the listener as the gateway would
+    event = event_id(store)
+    try:
+        payload = click(event, "useful")
+        payload["message"] |= {
+            "author": {"id": "1100000000000000001", "username": "evradar", "discriminator": "0", "avatar": None},
+            "content": "",
+            "timestamp": "2026-12-01T08:00:00+00:00",
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "pinned": False,
+            "type": 0,
+        }
+        commands = Commands(Lookup(store, CompanyIndex(())))
+        listener = feedback.gateway_listener(commands, role="", admins=[])
+        await listener(discord.Interaction(data=payload, state=client._connection))  # type: ignore[arg-type]
+    finally:
+        await client.close()
+    (response,) = fake.of("interaction_callback")
+    assert response.json["type"] == 7
+    check_payload(response.json)
+    assert tally_of(response.json["data"]["embeds"][0]) == ["Feedback: Useful 1"]
+    assert store.run(lambda c: store_feedback.tally(c, event, "discord", CHANNEL)) == {"useful": 1}
