@@ -309,7 +309,11 @@ def _check_limits(raw: dict[str, Any]) -> None:
     elif kind == "actions":
         for element in raw["elements"]:
             assert element["text"]["type"] == "plain_text" and 0 < _units(element["text"]["text"]) <= 75
-            assert re.fullmatch(r"https?://\S+", element["url"]) and _units(element["url"]) <= 3000
+            if "url" in element:
+                assert re.fullmatch(r"https?://\S+", element["url"]) and _units(element["url"]) <= 3000
+            else:  # a feedback button: its value is the event id, nothing else
+                assert re.fullmatch(r"feedback_[a-z_]+", element["action_id"]) and len(element["action_id"]) <= 255
+                assert re.fullmatch(r"[0-9]{1,17}", element["value"])
     else:
         raise AssertionError(f"unexpected block type {kind}")
 

@@ -8,12 +8,13 @@ answer their own way.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from ..core.models import EventView
 from ..core.mutes import Mute
 from ..core.units import parse_duration
+from .feedback import Feedback, status_lines
 from .files import Attachment as Attachment  # part of the Answer union adapters match on
 from .files import Files
 from .lookup import CompanyAnswer, Filters, Lookup, StatusView
@@ -146,9 +147,11 @@ class Commands:
         *,
         on_subscriptions_changed: Callable[[], None] = lambda: None,
         digest: Callable[[str, str], tuple[str, ...] | None] = lambda platform, channel: None,
+        feedback: Feedback | None = None,
     ) -> None:
         self.lookup = lookup
         self.digest = digest  # the current digest of a channel's digest route, as text; None: it has none
+        self.feedback = feedback or Feedback(lookup.store, clock=lookup.clock)
         self.files = Files(lookup, clock=lookup.clock)
         self.on_subscriptions_changed = on_subscriptions_changed
 
@@ -159,7 +162,8 @@ class Commands:
         if name == "recent":
             return Recent(self.lookup.recent())
         if name == "status":
-            return self.lookup.status()
+            learned = self.feedback.learned(request.platform, request.channel)
+            return replace(self.lookup.status(), feedback=status_lines(learned))
         if name in ("subscribe", "unsubscribe"):
             return self._subscription(name, argument, request)
         if name in ("graph", "export"):

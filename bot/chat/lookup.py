@@ -47,6 +47,7 @@ class StatusView:
     mutes: tuple[
         tuple[str, str, float | None], ...
     ] = ()  # (destination, what: "Xiaomi" or "kind=charging", until)
+    feedback: tuple[str, ...] = ()  # the asking channel's threshold and what its votes taught it
 
 
 @dataclass(frozen=True, slots=True)

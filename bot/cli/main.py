@@ -26,13 +26,15 @@ from ..core.settings import Settings, parse_duration
 from ..flow.classify import classify_lines
 from ..flow.detection import DEFAULT_HANDLERS, config_file, load_companies, load_handlers
 from ..flow.evaluate import evaluate, is_holdout, read_labelled
-from . import companies, files
+from ..flow.feedback_corpus import voted_precision
+from . import companies, feedback, files
 from . import output as terminal
 
 if TYPE_CHECKING:  # the app (chat clients and all) is imported only by the commands that run it
     from ..run.once import Summary
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+SHIPPED_CORPUS = "tests/data/corpus/dev.jsonl"  # the labelled corpus in evradar's repository
 EXIT_FEEDS_FAILED, EXIT_LEFT_QUEUED = 3, 4  # `run --once`: no feed could be read; alerts still wait
 EXIT_STATUSES = """exit status:
   0  done: run --once read feeds (a failing one is listed) and delivered every alert due
@@ -96,8 +98,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="company knowledge: a folder of sector files or one file (default: config/companies/)",
     )
 
-    evaluation = commands.add_parser("eval", help="score detection on a labelled JSONL corpus")
-    evaluation.add_argument("file", help="labelled corpus (JSON lines with label, ev, partners, ...)")
+    evaluation = commands.add_parser("eval", parents=[common], help="score detection on a labelled JSONL corpus")
+    evaluation.add_argument(
+        "file", nargs="?", default="", help="labelled corpus (JSON lines with label, ev, partners, ...)"
+    )
+    evaluation.add_argument(
+        "--feedback",
+        nargs="?",
+        const=feedback.FROM_STORE,
+        default=None,
+        metavar="FILE",
+        help="precision measured from channels' votes (a `feedback export` file, else the database), "
+        f"next to the corpus's (default corpus: {SHIPPED_CORPUS})",
+    )
     evaluation.add_argument(
         "--split",
         choices=("all", "tune", "holdout"),
@@ -142,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     companies.add_parser(commands)
     files.add_commands(commands, common)
+    feedback.add_commands(commands, common)
     for plugin in adapters.PLATFORMS.values():
         plugin.add_commands(commands, common)
     return parser
@@ -206,6 +220,8 @@ def _tool(settings: Settings, args: argparse.Namespace) -> int:
     try:
         if args.command == "lookup":
             return terminal.lookup(tools, " ".join(args.query), Stdout())
+        if args.command == "feedback":
+            return feedback.export(tools, args, Stdout())
         if args.command in ("graph", "export"):
             return (files.graph if args.command == "graph" else files.export)(tools, args, Stdout())
         if args.command == "feeds":
@@ -311,6 +327,10 @@ def _open(name: str) -> TextIO:
 
 
 def _eval(args: argparse.Namespace, console: Console) -> int:
+    if args.feedback is not None:
+        return _eval_feedback(args, console)
+    if not args.file:
+        raise EvradarError("name a labelled corpus file to score, or use --feedback; see `evradar eval --help`")
     companies = load_companies(config_file("companies", args.companies))
     handlers = load_handlers(DEFAULT_HANDLERS, companies)
     with _open(args.file) as source:
@@ -326,4 +346,33 @@ def _eval(args: argparse.Namespace, console: Console) -> int:
     if args.mistakes:
         for line in ours.mistakes:
             console.print(f"  {line}", markup=False, highlight=False)
+    return EXIT_OK
+
+
+def _eval_feedback(args: argparse.Namespace, console: Console) -> int:
+    """Precision from the votes (a file, or the database), and the corpus's when there is one to score."""
+    if args.feedback == feedback.FROM_STORE:
+        from ..run.settings import load_settings
+        from ..run.tools import Tools
+
+        tools = Tools(load_settings(getattr(args, "config", None), env=os.environ))
+        try:
+            lines, source = feedback.export_lines(tools, ""), "the database"
+        finally:
+            tools.close()
+    else:
+        with _open(args.feedback) as opened:
+            lines, source = opened.readlines(), args.feedback
+    try:
+        voted = voted_precision(lines)
+    except (ValueError, AttributeError) as exc:
+        raise EvradarError(f"{source} is not a `evradar feedback export` file: {exc}") from exc
+    corpus_file = args.file or (SHIPPED_CORPUS if Path(SHIPPED_CORPUS).is_file() else "")
+    score = None
+    if corpus_file:
+        companies = load_companies(config_file("companies", args.companies))
+        with _open(corpus_file) as opened:
+            corpus = read_labelled(opened)
+        score, _ = evaluate(corpus, load_handlers(DEFAULT_HANDLERS, companies), CompanyIndex(companies))
+    feedback.print_voted(voted, score, source=source, console=console)
     return EXIT_OK

@@ -9,6 +9,7 @@ import socket
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from rich.console import Console
 from sqlalchemy import Connection
@@ -17,6 +18,7 @@ from handlers.companies import CompanyIndex
 
 from .. import adapters
 from ..chat.commands import Commands
+from ..chat.feedback import DEFAULT_THRESHOLD, Feedback
 from ..chat.lookup import Lookup
 from ..core.digest import chunks
 from ..core.models import Destination
@@ -100,8 +102,18 @@ class App:
             clock=clock,
             mutes=lambda: self.router.mutes,
         )
+        self._bases: dict[str, float] = {}  # each channel's configured threshold, before feedback moves it
+        self.feedback = Feedback(
+            self.store,
+            clock=clock,
+            base=lambda key: self._bases.get(key, DEFAULT_THRESHOLD),
+            on_change=self.refresh_routes,
+        )
         self.commands = Commands(
-            self.lookup, on_subscriptions_changed=self.refresh_routes, digest=self.digest_texts
+            self.lookup,
+            on_subscriptions_changed=self.refresh_routes,
+            digest=self.digest_texts,
+            feedback=self.feedback,
         )
         self.deliverer = Deliverer(
             store=self.store,
@@ -184,8 +196,22 @@ class App:
                     frozenset(sub.stages),
                 )
             )
-        self.router.rules = tuple(rules)
+        self.router.rules = tuple(self._learned(rules))
         self.router.mutes = tuple(self.lookup.mutes())
+
+    def _learned(self, rules: list[Rule]) -> list[Rule]:
+        """Rules of channels whose votes moved their threshold get the learned one (see bot.flow.learning)."""
+        self._bases = {}
+        for rule in rules:
+            if rule.destination.channel and not rule.destination.webhook_url:
+                self._bases.setdefault(rule.destination.key, rule.min_score)
+        learned = self.feedback.thresholds(self._bases)
+        return [
+            replace(rule, min_score=learned[rule.destination.key].threshold)
+            if rule.destination.key in learned and learned[rule.destination.key].moved
+            else rule
+            for rule in rules
+        ]
 
     def digest_texts(self, platform: str, channel: str) -> tuple[str, ...] | None:
         """The current period's digest of the digest route posting to this channel, as text; None: none does."""

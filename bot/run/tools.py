@@ -7,6 +7,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from rich.console import Console
 
@@ -19,9 +20,11 @@ from ..core.links import normalise_link
 from ..core.models import Delivered, DeliveryFailed, Destination
 from ..core.settings import Settings
 from ..core.units import checked_feed_url
+from ..flow.feedback_corpus import corpus_line
 from ..ingest.feeds import ParsedFeed, parse_feed
 from ..ingest.fetcher import Fetcher
 from ..ingest.outcomes import Fetched, FetchFailed, FetchResult
+from ..store import feedback as store_feedback
 from ..store import feeds as store_feeds
 from ..store import outbox
 from ..store import subscriptions as store_subscriptions
@@ -91,6 +94,11 @@ class Tools:
         """What `/evradar <text>` answers, asked from the terminal (it may read, never subscribe)."""
         commands = Commands(self.lookup)
         return commands.answer(Request(text, TERMINAL, channel="", user=""))
+
+    def feedback_lines(self, *, since: float | None = None) -> list[dict[str, Any]]:
+        """Every story a channel voted on (votes cast since ``since``), labelled by its majority vote."""
+        voted = self.store.run(lambda c: store_feedback.voted_events(c, since=since))
+        return [line for line in map(corpus_line, voted) if line is not None]
 
     def feeds(self) -> list[store_feeds.FeedRow]:
         return self.store.run(store_feeds.all_feeds)

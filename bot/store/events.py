@@ -21,6 +21,7 @@ from ..core.links import normalise_link
 from ..core.models import DeliveryStatus, Detection, EventFacts, Item
 from ..core.ports import ChooseDestinations
 from .database import take_turns
+from .feedback import muted_destinations
 from .schema import deliveries, detections, event_companies, events, seen_items, sources
 
 EVENT_WINDOW = 30 * 86400.0
@@ -228,6 +229,7 @@ def _queue_update(conn: Connection, event_id: int, *, now: float) -> int:
         .scalars()
         .all()
     )
+    first = [key for key in first if key not in muted_destinations(conn, event_id)]
     previous = {
         row.destination: row.stage
         for row in conn.execute(

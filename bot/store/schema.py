@@ -201,3 +201,18 @@ mutes = Table(
     Column("created_at", Float, nullable=False),
     UniqueConstraint("platform", "channel", "target", name="uq_mutes_channel_target"),
 )
+
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", Integer, ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+    Column("platform", String(20), nullable=False),
+    Column("channel", String(200), nullable=False),
+    Column("user", String(200), nullable=False),
+    Column("vote", String(20), nullable=False),  # useful, not_partnership, wrong_companies, not_ev
+    Column("mutes", Boolean, nullable=False, default=False),  # a "Not …" vote from the channel's owner or role
+    Column("voted_at", Float, nullable=False),
+    UniqueConstraint("event_id", "platform", "channel", "user", name="uq_feedback_vote"),
+    Index("ix_feedback_channel", "platform", "channel", "voted_at"),
+)

@@ -16,6 +16,8 @@ from nacl.exceptions import CryptoError
 from nacl.signing import VerifyKey
 
 from ...chat.commands import Attachment
+from ...chat.feedback import Click
+from . import feedback
 from .commands import MAX_CHOICES, PATIENCE, CommandRunner, Invocation, Reply, respond_in_time
 from .render import render_failure
 
@@ -24,8 +26,8 @@ log = logging.getLogger("evradar.discord")
 MAX_BODY = 64 * 1024
 MAX_SKEW = 300.0  # seconds a signed request's timestamp may be off; Discord sets none, so Slack's is used
 EPHEMERAL = 64
-PING, APPLICATION_COMMAND, AUTOCOMPLETE = 1, 2, 4  # interaction types Discord sends
-PONG, MESSAGE, DEFERRED_MESSAGE, CHOICES = 1, 4, 5, 8  # response types evradar answers with
+PING, APPLICATION_COMMAND, COMPONENT, AUTOCOMPLETE = 1, 2, 3, 4  # interaction types Discord sends
+PONG, MESSAGE, DEFERRED_MESSAGE, UPDATE_MESSAGE, CHOICES = 1, 4, 5, 7, 8  # response types evradar answers with
 _TOKEN = re.compile(r"[A-Za-z0-9._-]{1,500}")
 
 
@@ -40,6 +42,7 @@ class _Option(TypedDict):
 class _Member(TypedDict, total=False):
     permissions: str
     user: dict[str, Any]
+    roles: list[str]
 
 
 class _Interaction(TypedDict, total=False):
@@ -51,6 +54,7 @@ class _Interaction(TypedDict, total=False):
     member: _Member
     user: dict[str, Any]
     data: dict[str, Any]
+    message: dict[str, Any]
 
 
 class InteractionsEndpoint:
@@ -65,8 +69,10 @@ class InteractionsEndpoint:
         session: Callable[[], Awaitable[aiohttp.ClientSession]],
         clock: Callable[[], float] = time.time,
         patience: float = PATIENCE,
+        feedback_role: str = "",
     ) -> None:
         self.runner = runner
+        self.feedback_role = feedback_role
         self._key = VerifyKey(bytes.fromhex(public_key))
         self._api_url = api_url.rstrip("/")
         self._session = session
@@ -92,7 +98,33 @@ class InteractionsEndpoint:
             return await self._command(interaction)
         if kind == AUTOCOMPLETE:
             return web.json_response(self._choices(interaction))
-        return web.Response(status=400, text="evradar answers only pings, slash commands and autocomplete.")
+        if kind == COMPONENT:
+            return await self._component(interaction)
+        return web.Response(
+            status=400, text="evradar answers only pings, slash commands, autocomplete and its buttons."
+        )
+
+    async def _component(self, payload: _Interaction) -> web.Response:
+        """A feedback button: store the vote, answer UPDATE_MESSAGE with the alert showing the tally."""
+        parsed = feedback.parse_custom_id(str((payload.get("data") or {}).get("custom_id", "")))
+        embeds = [e for e in (payload.get("message") or {}).get("embeds") or [] if isinstance(e, dict)]
+        if parsed is None or not embeds:
+            return web.Response(status=400, text="evradar does not know this button.")
+        user = _user(payload)
+        allowed = feedback.may_mute(
+            user=user,
+            roles=[str(r) for r in (payload.get("member") or {}).get("roles") or []],
+            permissions=_permissions(payload),
+            role=self.feedback_role,
+            admins=self.runner.admins,
+        )
+        click = Click("discord", _channel(payload), user, parsed[1], parsed[0], may_mute=allowed)
+        counted = await feedback.vote_for(self.runner.commands, click)
+        if counted is None:
+            return web.json_response({"type": MESSAGE, "data": {"content": feedback.GONE, "flags": EPHEMERAL}})
+        edited = feedback.with_tally(embeds[0], feedback.tally_text(counted)).to_dict()
+        data = {"embeds": [edited, *embeds[1:]], "allowed_mentions": {"parse": []}}
+        return web.json_response({"type": UPDATE_MESSAGE, "data": data})
 
     async def _verified_body(self, request: web.Request) -> bytes | int:
         """The raw body when Discord signed it just now; else the HTTP status to refuse with."""

@@ -19,6 +19,7 @@ from ...core.models import Alert, Delivered, DeliveryFailed, Destination
 from ...core.ports import HttpRoutes, Leases, Notifier
 from ...core.settings import Settings
 from ..plugin import Platform
+from . import feedback
 from .commands import CommandRunner, build_tree, new_client, use_api_url
 from .commands import sync_commands as sync_commands
 from .digest import digest_pages
@@ -197,7 +198,9 @@ class DiscordNotifier:
         if alert.is_update and message_id is not None and await self._edit(client, channel, message_id, alert):
             return Delivered(alert.reference)
         sent = await target.send(
-            embed=render_alert(alert, mark_update=alert.is_update), allowed_mentions=NO_MENTIONS
+            embed=render_alert(alert, mark_update=alert.is_update),
+            allowed_mentions=NO_MENTIONS,
+            view=feedback.feedback_view(alert.event_id),
         )
         return Delivered(f"{channel}:{sent.id}")
 
@@ -351,11 +354,15 @@ class DiscordPlatform:
                 public_key=self._public_key,
                 api_url=self.discord.api_url,
                 session=self._connections.session,
+                feedback_role=self.discord.feedback_role,
             )
             server.add_post(INTERACTIONS_PATH, self.endpoint.handle)
         if self._token:
             self.gateway = new_client()
             build_tree(self.gateway, runner)
+            self.gateway.event(
+                feedback.gateway_listener(commands, role=self.discord.feedback_role, admins=self.discord.admins)
+            )
             self._gateway_task = asyncio.create_task(self._run_gateway(self.gateway, self._token, leases))
 
     async def _run_gateway(self, client: discord.Client, token: str, leases: Leases | None) -> None:

@@ -322,6 +322,10 @@ def _status(status: StatusView) -> discord.Embed:
     draft.add("Paused destinations", _paused(status.paused_destinations, "none"), inline=False)
     muted = tuple((f"{what} in {where}", until_text(until)) for where, what, until in status.mutes)
     draft.add("Muted (`/evradar unmute`)", _paused(muted, "nothing"), inline=False)
+    if status.feedback:
+        draft.add(
+            "Feedback in this channel", "\n".join(clean(line, 500) for line in status.feedback), inline=False
+        )
     return draft.build()
 
 

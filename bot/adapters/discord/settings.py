@@ -13,4 +13,5 @@ class DiscordSettings(Section):
     api_url: ApiUrl = "https://discord.com/api/v10"
     application_id: str = ""
     admins: list[str] = Field(default_factory=list)
+    feedback_role: str = ""  # a role id whose "Not …" votes mute an event in the channel
     timeout: Duration = 30

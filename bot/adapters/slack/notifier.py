@@ -23,7 +23,7 @@ from slack_sdk.webhook.webhook_response import WebhookResponse
 
 from ...core.digest import Digest
 from ...core.models import Alert, Delivered, DeliveryFailed, Destination
-from . import render
+from . import feedback, render
 from .digest import digest_messages
 
 log = logging.getLogger("evradar.slack")
@@ -188,9 +188,7 @@ class SlackNotifier:
         client = self._client()
         thread = parse_reference(alert.reference) if alert.is_update else None
         if thread is None:
-            sent = await _post(
-                client, channel=channel, message=render.alert_message(alert, as_update=alert.is_update)
-            )
+            sent = await _post(client, channel=channel, message=alert_message(alert, as_update=alert.is_update))
             return Delivered(reference=f"{sent['channel']}:{sent['ts']}")
         first_channel, first_ts = thread
         reply = await _post(client, channel=first_channel, message=render.update_reply(alert), thread_ts=first_ts)
@@ -199,7 +197,7 @@ class SlackNotifier:
 
     async def _by_webhook(self, alert: Alert, destination: Destination) -> Delivered | DeliveryFailed:
         client = self._webhook(destination.webhook_url)
-        message = render.alert_message(alert, as_update=alert.is_update)
+        message = alert_message(alert, as_update=alert.is_update)
         answer = await client.send(blocks=list(message.blocks), text=message.text, unfurl_links=False)
         if answer.status_code != 200 and _webhook_error(answer) in BLOCK_ERRORS:
             log.warning(_BLOCKS_REFUSED, _webhook_error(answer))
@@ -207,6 +205,11 @@ class SlackNotifier:
         if answer.status_code == 200:
             return Delivered(reference="")  # webhooks cannot thread or edit, so there is nothing to refer to
         return _webhook_failure(answer, destination, config=self._config)
+
+
+def alert_message(alert: Alert, *, as_update: bool = False) -> render.Message:
+    """The alert as rendered, with the feedback buttons (a click reaches the app even through a webhook)."""
+    return feedback.with_buttons(render.alert_message(alert, as_update=as_update), alert.event_id)
 
 
 def parse_reference(reference: str) -> tuple[str, str] | None:
@@ -231,7 +234,7 @@ async def _post(
 
 async def _edit_first(client: AsyncWebClient, alert: Alert, *, channel: str, ts: str) -> None:
     """Show the current stage and source count on the first alert; the thread reply already told the news."""
-    message = render.alert_message(alert)
+    message = alert_message(alert)
     try:
         await client.chat_update(channel=channel, ts=ts, blocks=list(message.blocks), text=message.text)
     except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:

@@ -21,10 +21,13 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from ...chat.commands import MAX_TEXT, Answer, Attachment, Commands, Refused, Request
+from ...chat.feedback import Click
+from ...chat.lookup import StatusView
+from ...core.feedback import parse_value
 from ...core.ports import HttpRoutes, Leases, Notifier
 from ...core.settings import Settings
 from ..plugin import Platform
-from . import render
+from . import feedback, render
 from .notifier import SlackNotifier, quiet_logger, retry_handlers, slack_error
 from .settings import SECRETS, SlackSettings
 
@@ -158,7 +161,45 @@ class SlackPlatform:
         )
         app.command(COMMAND)(self._listener(commands))
         app.action(render.READ_ACTION)(_ack_only)
+        app.action(feedback.ACTIONS)(self._on_feedback(commands))
         return app
+
+    def _on_feedback(self, commands: Commands) -> Callable[..., Awaitable[None]]:
+        async def on_feedback(
+            ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+        ) -> None:
+            await ack()  # within Slack's 3 seconds; the alert is edited after the vote is stored
+            try:
+                await self._vote(commands, body, action, respond)
+            except Exception:  # isolation point: the click is lost, the log says why
+                log.exception("Recording a feedback vote from Slack failed; the user can click again.")
+
+        return on_feedback
+
+    async def _vote(
+        self, commands: Commands, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        """Store the vote, then edit the alert in place (chat.update) to show the channel's tally."""
+        vote, event_id = feedback.vote_of(action), parse_value(str(action.get("value", "")))
+        container = body.get("container") or {}
+        channel = str((body.get("channel") or {}).get("id") or container.get("channel_id") or "")
+        user = str((body.get("user") or {}).get("id") or "")
+        message = body.get("message") or {}
+        if vote is None or event_id is None:
+            return
+        may_mute = user in (self.slack.feedback_admins or self.slack.admins)
+        click = Click("slack", channel, user, event_id, vote, may_mute=may_mute)
+        counted = await asyncio.to_thread(commands.feedback.vote, click)
+        if counted is None:
+            await respond(response_type="ephemeral", replace_original=False, text=feedback.GONE)
+            return
+        blocks = feedback.with_tally(message.get("blocks") or [], feedback.tally_text(counted))
+        text = str(message.get("text") or "evradar alert")
+        ts = str(container.get("message_ts") or message.get("ts") or "")
+        if self.app is not None and self._bot_token and ts:
+            await self.app.client.chat_update(channel=channel, ts=ts, blocks=blocks, text=text)
+        else:  # no bot token: the response_url can replace the message the button is on
+            await respond(replace_original=True, blocks=blocks, text=text)
 
     def _listener(self, commands: Commands) -> Callable[..., Awaitable[None]]:
         async def on_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
@@ -177,6 +218,8 @@ class SlackPlatform:
             if isinstance(answer, Attachment):
                 answer = await self.upload(answer, channel)
             message = render.answer_message(answer)
+            if isinstance(answer, StatusView):
+                message = feedback.with_status(message, answer.feedback)
         except Exception:  # isolation point: the user gets a sentence, the log gets the traceback
             log.exception("Answering /evradar failed; the user was asked to try again.")
             message = render.problem_message()
