@@ -25,17 +25,11 @@ from ...core.labels import KIND_LABELS, STAGE_LABELS, date_label, headline
 from ...core.models import Alert, EventView, Source
 from ...core.mutes import until_text
 
-# Slack's limits, in characters (counted here as UTF-16 code units, which is never fewer).
-MAX_BLOCKS = 50
-HEADER_MAX = 150
-SECTION_MAX = 3000
-FIELD_MAX = 2000
-MAX_FIELDS = 10
+# Slack's limits: counts of blocks, fields and context elements; lengths in characters (counted here as
+# UTF-16 code units, which is never fewer) of a header, a section, a field, context text, a button, a URL.
+MAX_BLOCKS, MAX_FIELDS, MAX_CONTEXT_ELEMENTS = 50, 10, 10
+HEADER_MAX, SECTION_MAX, FIELD_MAX, CONTEXT_TEXT_MAX, BUTTON_TEXT_MAX, URL_MAX = 150, 3000, 2000, 2000, 75, 3000
 DAY = "%d %b %Y"  # how dates read in Slack messages
-MAX_CONTEXT_ELEMENTS = 10
-CONTEXT_TEXT_MAX = 2000
-BUTTON_TEXT_MAX = 75
-URL_MAX = 3000
 FALLBACK_MAX = 2900  # the notification text; Slack truncates far later, but a notification needs no more
 MAX_EVENTS = 10
 MAX_LINKS = 3
