@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
 import pytest
 
 from bot.cli.main import main
-from tests.fakes import store_with_deals
+from tests.fakes import clean_environment, store_with_deals
+
+
+@pytest.fixture(autouse=True)
+def _no_evradar_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`main` reads this process's environment: only the file given may configure it here."""
+    for name in set(os.environ) - set(clean_environment()):
+        monkeypatch.delenv(name)
 
 
 def _config(tmp_path: Path, database: str) -> str:
