@@ -47,8 +47,8 @@ def export(tools: Tools, args: argparse.Namespace, console: Console) -> int:
     lines = export_lines(tools, args.since)
     if not lines:
         Console(stderr=True).print(
-            "No votes yet: alerts get Useful / Not a partnership / Wrong companies / Not EV buttons in Slack "
-            "and Discord; export again once channels have used them.",
+            "No votes yet: alerts in chat get Useful / Not a partnership / Wrong companies / Not EV buttons; "
+            "export again once channels have used them.",
             markup=False,
             highlight=False,
         )

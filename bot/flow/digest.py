@@ -148,7 +148,8 @@ class DigestSender:
         post = getattr(notifier, "deliver_digest", None)
         if post is None:
             return DeliveryFailed(
-                f"{destination.platform} cannot post digests; use a slack, discord or console route for them"
+                f"{destination.platform} routes cannot take digests; remove `digest` from the route or point it "
+                "at a platform that posts them"
             )
         try:
             result: Delivered | DeliveryFailed = await post(digest, destination)

@@ -7,7 +7,6 @@ or a URL it will never take. The URL carries its signature (``sig``), so it neve
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -17,6 +16,7 @@ import aiohttp
 from ...core.digest import Digest
 from ...core.models import Alert, Delivered, DeliveryFailed, Destination
 from ...ingest.http_hints import parse_retry_after
+from ..http_session import HttpSession
 from .card import body
 from .digest import digest_bodies
 
@@ -40,12 +40,14 @@ class TeamsNotifier:
 
     def __init__(self, *, timeout: float) -> None:
         self.timeout = timeout
-        self._session: aiohttp.ClientSession | None = None
+        self.http = HttpSession(timeout=timeout)
 
     async def deliver(self, alert: Alert, destination: Destination) -> Delivered | DeliveryFailed:
         headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT}
         try:
-            async with self._client().post(destination.webhook_url, data=body(alert), headers=headers) as response:
+            async with self.http.client().post(
+                destination.webhook_url, data=body(alert), headers=headers
+            ) as response:
                 return outcome(response.status, response.headers, destination, alert)
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             # The exception's text may quote the URL, and with it the signature: name its type only.
@@ -58,7 +60,9 @@ class TeamsNotifier:
         headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT}
         try:
             for payload in digest_bodies(digest):
-                async with self._client().post(destination.webhook_url, data=payload, headers=headers) as response:
+                async with self.http.client().post(
+                    destination.webhook_url, data=payload, headers=headers
+                ) as response:
                     result = outcome(response.status, response.headers, destination, None)
                 if isinstance(result, DeliveryFailed):
                     return result
@@ -68,16 +72,8 @@ class TeamsNotifier:
                 f"the Teams workflow of {destination.key} was not reached ({type(exc).__name__})"
             )
 
-    def _client(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout))
-        return self._session
-
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            await asyncio.sleep(0)  # let aiohttp close its connections before the loop ends
-            self._session = None
+        await self.http.close()
 
 
 def outcome(

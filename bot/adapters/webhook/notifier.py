@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -13,6 +12,7 @@ import aiohttp
 from ...core.digest import Digest
 from ...core.models import Alert, Delivered, DeliveryFailed, Destination
 from ...ingest.http_hints import parse_retry_after
+from ..http_session import HttpSession
 from .digest import digest_bodies
 from .payload import SIGNATURE_HEADER, body, signature
 
@@ -32,7 +32,7 @@ class WebhookNotifier:
         self.secrets = dict(secrets)  # webhook URL -> the secret its route names (secret_env)
         self.default_secret = default_secret
         self.timeout = timeout
-        self._session: aiohttp.ClientSession | None = None
+        self.http = HttpSession(timeout=timeout)
 
     async def deliver(self, alert: Alert, destination: Destination) -> Delivered | DeliveryFailed:
         payload = body(alert)
@@ -41,7 +41,7 @@ class WebhookNotifier:
         if secret:
             headers[SIGNATURE_HEADER] = signature(secret, payload)
         try:
-            async with self._client().post(destination.webhook_url, data=payload, headers=headers) as response:
+            async with self.http.client().post(destination.webhook_url, data=payload, headers=headers) as response:
                 return _outcome(response.status, response.headers, destination, alert)
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             reason = f"the webhook of {destination.key} could not be reached ({type(exc).__name__})"
@@ -55,7 +55,9 @@ class WebhookNotifier:
                 headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
                 if secret:
                     headers[SIGNATURE_HEADER] = signature(secret, payload)
-                async with self._client().post(destination.webhook_url, data=payload, headers=headers) as response:
+                async with self.http.client().post(
+                    destination.webhook_url, data=payload, headers=headers
+                ) as response:
                     result = _outcome(response.status, response.headers, destination, None)
                 if isinstance(result, DeliveryFailed):
                     return result
@@ -63,16 +65,8 @@ class WebhookNotifier:
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             return DeliveryFailed(f"the webhook of {destination.key} could not be reached ({type(exc).__name__})")
 
-    def _client(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout))
-        return self._session
-
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            await asyncio.sleep(0)  # let aiohttp close its connections before the loop ends
-            self._session = None
+        await self.http.close()
 
 
 def _outcome(
