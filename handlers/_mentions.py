@@ -120,7 +120,7 @@ _PLACES = frozenset(
         "taiwan turkey hungary poland sweden norway finland netherlands belgium austria "
         "switzerland russia ukraine saudi arabia uae dubai israel egypt morocco chile argentina "
         "texas california michigan ohio georgia tennessee kentucky shanghai beijing shenzhen "
-        "tokyo seoul berlin munich paris london detroit the this that new"
+        "tokyo seoul berlin munich paris london detroit the this that new us usa uk eu"
     ).split()
 )
 
@@ -214,6 +214,8 @@ def _first_words(plan: Sequence[Passage]) -> None:
     by_first: dict[str, str] = {}
     for name in lede_names:
         first = name.split()[0]
+        if first.lower().replace(".", "") in _PLACES:
+            continue  # "US" in a headline is the country, not the US Department of Energy the lede names
         if len(name.split()) > 1 and (len(first) >= 4 or first.isupper()):
             by_first.setdefault(first, name)
     for p in plan:

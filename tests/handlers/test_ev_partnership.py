@@ -136,6 +136,11 @@ ALERTS = [
 
 # Headlines a keyword filter alerts on and evradar must not.
 TRAPS = [
+    (  # a loan to a venture that exists; "US" in the headline is the country, not the lender the lede names
+        "Kia and Gotion's Volta Cells joint venture wins conditional $3 billion US loan",
+        "The US Department of Energy offered a conditional loan to Volta Cells, the battery joint venture "
+        "of Kia and Gotion, for two battery plants.",
+    ),
     (
         "Man takes plea deal on battery charge after parking-lot fight",
         "A man charged with battery after a fight near a Tesla showroom accepted a plea deal in county court.",
