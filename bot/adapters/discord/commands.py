@@ -204,9 +204,10 @@ def _group(runner: CommandRunner | None, patience: float) -> app_commands.Group:
     async def lookup(interaction: discord.Interaction, company: str) -> None:
         await run(interaction, "lookup", company=company)
 
-    @lookup.autocomplete("company")
-    async def lookup_company(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    async def complete_company(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=n, value=n) for n in (runner.complete(current) if runner else [])]
+
+    lookup.autocomplete("company")(complete_company)
 
     @group.command(name="recent", description="The latest partnerships evradar has seen.")
     async def recent(interaction: discord.Interaction) -> None:
@@ -239,9 +240,7 @@ def _group(runner: CommandRunner | None, patience: float) -> app_commands.Group:
     async def graph(interaction: discord.Interaction, company: str) -> None:
         await run(interaction, "graph", company=company)
 
-    @graph.autocomplete("company")
-    async def graph_company(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=n, value=n) for n in (runner.complete(current) if runner else [])]
+    graph.autocomplete("company")(complete_company)
 
     @group.command(name="export", description="The stored partnership events as a CSV file.")
     @app_commands.describe(company="Only this company's events (optional).")
