@@ -27,6 +27,12 @@ OFF_EV: dict[str, tuple[str, bool]] = {
     "off:electronics": ("consumer electronics", True),
 }
 _ENGINE_SIZE = re.compile(r"\b\d{3,4}\s?cc\b")  # "300-600cc motorcycles": combustion
+# "diesel and electric versions", "petrol, hybrid or electric": a line-up that includes EVs.
+_MIXED = re.compile(
+    r"\b(diesel|petrol|gasoline|combustion)(?:[- ](?:engined?|powered))?,? (?:(?:[\w-]+,? ){0,2}(?:and|or|as well as) )"
+    r"(?:(?:hybrid|plug-in),? (?:and |or )?)?(?:battery[- ])?electric\b",
+    re.IGNORECASE,
+)
 
 
 def judge(
@@ -38,6 +44,8 @@ def judge(
     parts = unique(w for s in sents for w in s.words("ev_part"))
     against = unique(w for s in sents for w in s.words("not_ev"))
     against += [m.group() for s in sents if "cc" in s.text for m in _ENGINE_SIZE.finditer(s.text)]
+    mixed = {m.group(1).lower() for s in sents for m in _MIXED.finditer(s.text)}
+    against = [w for w in against if w.lower() not in mixed]
     lead = [s for s in (head, deal) if s is not None]
     found = unique(n for s in lead for n in s.hits if n in OFF_EV)
     domains = [OFF_EV[n][0] for n in found]

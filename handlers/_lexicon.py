@@ -196,10 +196,10 @@ VENTURES: list[Rule] = [
     rule(
         "venture_named",
         "⟦",
-        rf"{SLOT}(?:'s)?\s+(?:[\w-]+\s+)?(?:stake|holding|shareholding)\b",
+        rf"{SLOT}(?:'s)?\s+(?:[\w-]+\s+)?(?:stake|holding|shareholding)\b(?!\s+(?:a\s+|an\s+|about\s+)?\d)",
         after=(" ", "'s"),
         examples=("Aptiv shrinks its Motional holding",),
-        near_misses=("Aptiv's 15% holding",),
+        near_misses=("Aptiv's 15% holding", "with Suzuki holding 50%, Toshiba 40% and Denso 10%"),
     ),
 ]
 

@@ -87,8 +87,11 @@ def story_mentions(index: CompanyIndex, plan: Sequence[Passage]) -> None:
         for size in range(1, len(key)):
             longer.setdefault(key[:size], []).append(name)
     lede_order = [m.name for p in plan if p.role is Role.LEDE for m in p.mentions]
+    spelled = frozenset(
+        m.name for p in plan for m in p.mentions if m.known and len(alias_key(p.text[m.start : m.end])) >= 2
+    )
     for p in plan:
-        p.mentions = _dedupe([_refine(m, p.text, longer, lede_order) for m in p.mentions])
+        p.mentions = _dedupe([_refine(m, p.text, longer, lede_order, spelled) for m in p.mentions])
 
 
 _TRAILING = frozenset(["group", "holdings", "holding", "motors", "motor", "corp", "company", "inc", "ltd"])
@@ -295,7 +298,11 @@ def _dedupe(mentions: list[Mention]) -> list[Mention]:
 
 
 def _refine(
-    mention: Mention, text: str, longer: dict[tuple[str, ...], list[str]], lede_order: list[str]
+    mention: Mention,
+    text: str,
+    longer: dict[tuple[str, ...], list[str]],
+    lede_order: list[str],
+    spelled: frozenset[str],
 ) -> Mention:
     """ "Volvo" means Volvo Group when the story names Volvo Group.
 
@@ -305,7 +312,10 @@ def _refine(
     if not mention.known or mention.ticker:
         return mention
     surface_text = text[mention.start : mention.end].removesuffix("'s").removesuffix("’s")
-    for name in longer.get(alias_key(surface_text), ()):
+    fuller = longer.get(alias_key(surface_text), ())
+    if mention.name in fuller and mention.name in spelled:
+        return mention  # "SAIC" beside "SAIC Motor" and "SAIC Volkswagen": its own fuller name is written
+    for name in fuller:
         if name == mention.name:
             continue
         if surface_text == mention.name and _first(lede_order, mention.name, name) != name:

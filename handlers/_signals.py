@@ -88,9 +88,15 @@ SIGNALS: list[Rule] = [
     rule(
         "ev",
         "electric",
-        r"electric[- ](?:vehicles?|cars?|trucks?|bus|buses|vans?|suvs?|pickups?|scooters?|"
+        r"electric[- ](?:(?:and|or) [\w-]+ )?(?:vehicles?|cars?|trucks?|bus|buses|vans?|suvs?|pickups?|scooters?|"
         r"motorcycles?|two-wheelers?|three-wheelers?|sedans?|models?|mobility|semis?|"
-        r"rickshaws?|autos?|lorr(?:y|ies)|delivery|motorbikes?|bikes?|crossovers?|fleet)\b",
+        r"rickshaws?|autos?|lorr(?:y|ies)|delivery|motorbikes?|bikes?|crossovers?|fleet|versions?|variants?)\b",
+        examples=(
+            "diesel and electric versions of the van",
+            "to focus on electric and connected models",
+            "electric or hybrid cars",
+        ),
+        near_misses=("an electric and gas utility", "electric motors for pumps"),
     ),
     rule("ev", "electric", r"electric [A-Z][\w-]+|electric(?=[- ]⟦\d+⟧)", case=True),
     rule(
@@ -258,9 +264,8 @@ SIGNALS: list[Rule] = [
     ),
     rule(
         "existing_venture",
-        "loan loans lend* lent credit refinanc* expan* enlarg* boost* extend* renew* capital joint jv venture",
-        r"(?:loans?|lend\w*|lent|credit (?:line|facility)|refinanc\w*|expan\w*|enlarg\w*|boost\w*|extend\w*|"
-        r"renew\w*|"
+        "loan loans lend* lent credit refinanc* expan* enlarg* boost* capital joint jv venture",
+        r"(?:loans?|lend\w*|lent|credit (?:line|facility)|refinanc\w*|expan\w*|enlarg\w*|boost\w*|"
         r"capital increase) (?:[\w$.,-]+ ){0,6}?(?:its|their|the) (?:[\w-]+ ){0,3}?(?:joint venture|jv|venture)\b|"
         r"(?:joint venture|jv|venture) (?:gets|wins|secures|receives|lands|obtains|takes) (?:[\w$.,-]+ ){0,4}?"
         r"(?:loans?|financing|credit)\b",
