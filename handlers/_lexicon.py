@@ -203,7 +203,36 @@ VENTURES: list[Rule] = [
     ),
 ]
 
-SCANNER = Scanner([r for _, r in CUE_RULES] + ASPECT_RULES + SIGNALS + CONTEXT + VENTURES)
+# Further parties a deal sentence names by their role in it: "with MN8 Energy as a partner",
+# "co-investor ADQ", "EVE Energy will hold 10%".
+JOINERS: list[Rule] = [
+    rule(
+        "joins_as",
+        "with",
+        rf"with\s+{SLOT}\s+(?:as|acting as)\s+(?:a\s+|an\s+|the\s+|its\s+|their\s+)?(?:[\w-]+\s+){{0,2}}?"
+        rf"(?:partner|shareholder|investor|co-investor|backer)s?\b",
+        examples=("will build the network with MN8 Energy as a partner",),
+        near_misses=("with Tesla as its rival", "with GM as its customer"),
+    ),
+    rule(
+        "joins_as",
+        "co coinvestor coinvestors",
+        rf"co-?investors?\s+(?:such as\s+|including\s+)?{SLOT}(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+){SLOT})*",
+        examples=("TPG and co-investor ADQ will put $1 billion into the unit",),
+        near_misses=("a co-investor in the round",),
+    ),
+    rule(
+        "joins_as",
+        "⟦",
+        rf"{SLOT}\s+(?:will\s+|would\s+|is to\s+|to\s+)?(?:hold|holds|holding|take|takes|taking|own|owns|owning)"
+        rf"\s+(?:a\s+|the remaining\s+|the other\s+|about\s+|around\s+)?\d[\d.]*\s?%",
+        after=(" ",),
+        examples=("China's EVE Energy will hold 10% as technology partner",),
+        near_misses=("Tesla holds the top spot with 20% of sales",),
+    ),
+]
+
+SCANNER = Scanner([r for _, r in CUE_RULES] + ASPECT_RULES + SIGNALS + CONTEXT + VENTURES + JOINERS)
 # After a counterparty: more counterparties coordinated with it ("with Polestar and Geely").
 AND_SLOT = re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+(?:and|&)\s+){SLOT}(?!'s)")
 

@@ -48,6 +48,7 @@ class Sentence:
     context: list[str] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     ventures: dict[str, list[str]] = field(default_factory=dict)  # a company called a venture -> its owners
+    joiners: list[str] = field(default_factory=list)  # further parties named by their role in the deal
 
     @property
     def strength(self) -> float:
@@ -164,6 +165,8 @@ def _analyse(
         venture = sent.mentions[local(int(m.group(1)))].name
         owners = [sent.mentions[local(n)].name for n in lx.slots(m.group())[1:]]
         sent.ventures[venture] = unique([*sent.ventures.get(venture, []), *(o for o in owners if o != venture)])
+    joiners = (sent.mentions[local(n)].name for m in sent.hits.get("joins_as", ()) for n in lx.slots(m.group()))
+    sent.joiners = [n for n in unique(joiners) if n in sent.parties]
 
 
 def _co_targets(story: str, match: re.Match[str], local: Callable[[int], int]) -> list[int]:

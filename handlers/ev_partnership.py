@@ -205,6 +205,8 @@ class _Verdict:
                 if len(chosen) >= 2:
                     break
         chosen += self._listed_with(chosen)
+        if len(chosen) >= 2:
+            chosen += unique(n for s in self.lede[:2] for n in s.joiners if n not in chosen)
         owners = {v: o for s in self.sents for v, o in s.ventures.items()}
         if any(set(owners.get(p, ())) & set(chosen) for p in chosen):
             # An owner dealing with its own venture: the venture stands for all its owners.
