@@ -185,10 +185,19 @@ def _exit_and_gain(clauses: list[Clause]) -> Found:
     return out
 
 
+# Verbs that leave a deal only when what changes hands is ownership ("hands control to", "sells its
+# stake"), not goods or work ("sells EVs to Uber", "hands Mahindra the job of building").
+_OWNERSHIP_VERBS = frozenset(["hand", "sell"])
+_OWNERSHIP = re.compile(r"\b(?:stakes?|shares|holdings?|interest|control|ownership|business|unit|venture|jv)\b", re.I)
+
+
 def _exit_from(clauses: list[Clause]) -> Found:
     out: Found = []
     for c in clauses:
-        if c.subjects and lemma(c.verb) in EXIT_VERBS:
+        verb = lemma(c.verb)
+        if verb in _OWNERSHIP_VERBS and not _OWNERSHIP.search(c.phrase):
+            continue
+        if c.subjects and verb in EXIT_VERBS:
             left = c.objects + c.preps.get("from", []) + c.preps.get("on", []) + c.preps.get("of", [])
             out += [((*c.subjects, slot), slot) for slot in left[:2] if slot not in c.subjects]
     return out
@@ -223,7 +232,12 @@ FORMS: dict[str, Form] = {
         Cue("exit from", CUE.good, "", bound=True, stage="ended"),
         _exit_from,
         ("Ford and Volkswagen pull the plug on Argo AI", "Ford walks away from EcoPro BM cathode venture"),
-        ("Nissan leaves the Paris motor show", "Ford pulls out all the stops"),
+        (
+            "Nissan leaves the Paris motor show",
+            "Ford pulls out all the stops",
+            "Hero Electric hands Mahindra the job of building its scooters",
+            "Tata sells 25,000 EVs to Uber",
+        ),
     ),
     "exit and gain": Form(
         Cue("exit and gain", CUE.strong, "joint_venture", bound=True, stage="ended"),

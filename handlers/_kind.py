@@ -70,10 +70,12 @@ _aspect(
 _aspect(
     "k:jv",
     Aspect("joint_venture", decisive=True, lean=KIND_LEAN.heavy),
-    "joint jv jvs equally 50 jointly co coowned coown coowns",
+    "joint jv jvs equally evenly equal 50 jointly co coowned coown coowns",
     r"joint[- ]?ventures?\b|jvs?\b|equally owned\b|50[:/-]50\b|jointly (?:owned|controlled|run)\b|"
-    r"joint (?:company|companies|plant|factory|battery plant)\b|co-owned\b|co-owns?\b",
-    "Honda and LG form a joint venture | a 50:50 company in China | a joint company for EVs",
+    r"joint (?:company|companies|plant|factory|battery plant)\b|co-owned\b|co-owns?\b|"
+    r"(?:evenly|equally) split (?:company|firm|business|venture)\b|equal stakes\b",
+    "Honda and LG form a joint venture | a 50:50 company in China | a joint company for EVs | "
+    "set up Electrum, an evenly split company",
     "a joint statement on trade",
 )
 _aspect(
@@ -125,9 +127,9 @@ _aspect(
     r"(?:ckd|skd|(?:completely|semi)[- ]knocked[- ]down|local) assembly\b|"
     r"assembly (?:partner|deal|agreement|contract)s?\b|"
     r"production (?:deal|tie-up|partner|base)\b|built by\b|(?:assembled|built|made) under contract\b|"
-    r"under contract\b",
+    r"under contract\b|contract production\b",
     "will be assembled under contract by Magna | picks BYD as manufacturing partner | a contract manufacturer | "
-    "a CKD assembly deal in Indonesia | signs an assembly agreement",
+    "a CKD assembly deal in Indonesia | signs an assembly agreement | the contract production planned from 2027",
     "the production of batteries rose",
 )
 _aspect(
@@ -148,6 +150,15 @@ _aspect(
     r"buses|scooters?|chassis|suvs?)\b",
     "to make electric cars | will assemble the vans",
     "to make battery cells",
+)
+_aspect(
+    "k:makes for",
+    Aspect("manufacturing", decisive=False, lean=KIND_LEAN.heavy),
+    "handle handles handling take in responsible run runs running operate operates",
+    r"(?:handle|handles|handling|take charge of|in charge of|responsible for|run|runs|running|operate|operates)\s+"
+    r"(?:the\s+|its\s+|an?\s+)?(?:[\w-]+\s+){0,2}?(?:manufacturing|production|assembly)\b",
+    "with TVS expected to handle manufacturing | Waymo taps Magna to run a robotaxi assembly plant",
+    "the plant runs at full capacity",
 )
 _aspect(
     "k:plant",
@@ -194,10 +205,11 @@ _aspect(
     "k:fleet",
     Aspect("supply", decisive=True, lean=KIND_LEAN.plain, headline_only=True),
     "0* 1* 2* 3* 4* 5* 6* 7* 8* 9*",
-    r"\d[\d,.]*(?:\s?(?:k|000))?\+?\s+(?:new\s+)?(?:[\w-]+\s+){0,3}?(?:vehicles|cars|evs|robotaxis|vans|trucks|"
+    r"(?:\d[\d,.]*\d(?:\s?(?:k|000))?|\d\s?(?:k|000))\+?\s+(?:new\s+)?(?:[\w⟦⟧-]+\s+){0,3}?"
+    r"(?:vehicles|cars|evs|robotaxis|vans|trucks|"
     r"buses|suvs|sedans|scooters|semis|e-buses|units)\b(?! (?:a|per|each) year| annually)",
-    "to put 100,000 EVs on the platform | ordering 20,000 Gravity robotaxis",
-    "a plant for 50,000 vehicles a year, it said",
+    "to put 100,000 EVs on the platform | ordering 20,000 Gravity robotaxis | Uber orders 500 robotaxis",
+    "a plant for 50,000 vehicles a year, it said | Waymo puts its driver in Hyundai Ioniq 5 robotaxis",
 )
 _aspect(
     "k:buys",
@@ -219,14 +231,27 @@ _aspect(
 _aspect(
     "k:co-develop",
     Aspect("technology", decisive=True, lean=KIND_LEAN.plain),
-    "co codevelop* jointly joint licen* codesign* research technology engineer*",
+    "co codevelop* jointly joint licen* codesign* research technology engineer* work works working",
     r"co-?develop\w*|jointly (?:develop|research|design|engineer|work)\w*|joint (?:development|research)\b|"
+    r"work(?:s|ing)? jointly\b|"
     r"licen[cs]\w*|co-?design\w*|technology (?:partner|partnership|deal|agreement|licen[cs]e)\b|"
     r"engineer(?:s|ed|ing)? (?:\w+ ){0,3}?(?:cars|vehicles|evs|models|suvs|platforms?)\b|"
     r"engineering (?:contract|services|deal|work)\b",
     "agreed to co-develop electric drive units | to jointly research a platform | a technology licence | "
     "its biggest engineering contract",
     "a jointly owned plant",
+)
+_aspect(
+    "k:platform use",
+    Aspect("technology", decisive=True, lean=KIND_LEAN.plain),
+    "⟦ use uses using adopt adopts adopting licence licenses license licensing build builds building based",
+    r"⟦\d+⟧-based\b|based on ⟦\d+⟧(?:'s)?\s|"
+    r"(?:use|uses|using|adopts?|adopting|licen[cs]e[sd]?|licensing)\s+⟦\d+⟧(?:'s)?\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:platform|architecture|skateboard|underpinnings)s?\b|"
+    r"(?:build|builds|building)\s+(?:[\w-]+\s+){1,4}?on\s+⟦\d+⟧'s\s",
+    "Ford to build a VW-based EV | will use Volkswagen's MEB electric architecture | "
+    "to build a European EV on Volkswagen's MEB",
+    "Ford will use Volkswagen's cells | a Detroit-based start-up",
 )
 _aspect(
     "k:tech",
@@ -298,7 +323,19 @@ def decisive_kinds(sent: Sentence) -> list[Kind]:
         link.cue.name in _DIRECTIONAL_CUES and link.target for link in sent.links
     )
     ranked = [k for k in PRECEDENCE if k in found]
+    if {"investment", "supply"} <= found and _first_told(sent, _ORDERS) < _first_told(sent, _STAKES):
+        ranked.remove("supply")  # "buys 10,000 vans, takes a minority stake": the order told first is the deal
+        ranked.insert(ranked.index("investment"), "supply")
     return ["manufacturing", *ranked] if directional and headline else ranked
+
+
+_ORDERS = ("k:fleet", "order from", "order of")
+_STAKES = ("k:stake", "invests in", "stake in", "share of", "shares to", "raises from")
+
+
+def _first_told(sent: Sentence, names: Sequence[str]) -> int:
+    """Where the sentence first says one of these things."""
+    return min((m.start() for n in names for m in sent.hits.get(n, ())), default=1 << 30)
 
 
 def _unhedged_jv(sent: Sentence) -> bool:

@@ -47,10 +47,10 @@ SIGNALS: list[Rule] = [
         "deny denies denied talks media news press "
         "speculat* not",
         r"(?:in talks|talks (?:with|on|about|to)|holds? talks|held talks|in discussions?|discuss\w*|"
-        r"negotiat\w*|said to|reportedly|report:|reports? says?|(?:media|news|press) reports?|"
+        r"negotiat\w*|said to|reportedly|report(?=:)|reports? says?|(?:media|news|press) reports?|"
         r"according to (?:people|sources|a report)|"
         r"sources? (?:said|say|says|told|familiar)|people (?:familiar|with knowledge|close to|briefed)|"
-        r"familiar with the matter|citing people|weigh(?:s|ing)?|mull\w*|eye(?:s|ing)|courting|courts|"
+        r"familiar with the matter|citing (?:people|officials|unnamed|insiders|sources|company sources)|weigh(?:s|ing)?|mull\w*|eye(?:s|ing)|courting|courts|"
         r"approached|sound\w* out|in early-stage|early-stage talks|nears? (?:a )?deal|nearing (?:a )?deal|"
         r"talks (?:for|over)|den(?:y|ies|ied) (?:a |the )?(?:\w+ )?reports?|reports? that|"
         r"close to (?:a )?deal|plan(?:s|ned)? to announce|would (?:buy|invest|take|build|supply|partner)|"
