@@ -71,11 +71,12 @@ _cue(
     "",
     True,
     "⟦",
-    rf"{_S}(?:'s)?(?:\s*,\s*(?:[\w-]+'s\s+)?{_S})*,?\s+(?:and|&)\s+(?:[\w-]+'s\s+)?(?:[\w-]+\s+){{0,2}}?"
+    rf"{_S}(?:'s)?(?:\s*,\s*(?:[\w-]+'s\s+)?{_S})*,?\s+(?:and|&)\s+(?:[\w-]+'s\s+)?(?:[\w-]+\s+){{0,3}}?"
     rf"{_S}(?:'s)?\s+(?:\w+\s+)?(?:{_JOINT_VERBS}|to|will|jointly|co-develop\w*)\b",
     after=(",", " and", " &", "'s", "’s", " ,"),
     mutual=True,
-    examples="BMW and Daimler plan a joint platform | Ford, Volkswagen and Rivian sign a pact",
+    examples="BMW and Daimler plan a joint platform | Ford, Volkswagen and Rivian sign a pact | "
+    "Lyft, Mobileye and Japanese trading house Marubeni plan to put robotaxis on the app",
     misses="BMW reported record sales in March",
 )
 _cue(

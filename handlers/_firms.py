@@ -86,7 +86,9 @@ _NOT_NAMES = frozenset(
         "ministry government reuters bloomberg nikkei said says according ceo chief president "
         "first new electric battery ev evs january february march april may june july august "
         "september october november december monday tuesday wednesday thursday friday saturday "
-        "sunday model series mr ms mrs dr minister prime premier chairman governor mayor"
+        "sunday model series mr ms mrs dr minister prime premier chairman governor mayor "
+        "supply supplies build builds buy buys sell sells make makes source sources order orders invest invests "
+        "sign signs plan plans form forms launch launches pick picks tap taps join joins wins deal deals"
     ).split()
 )
 # Words that start sentences in news; capitalised there, they are not part of a name.
@@ -269,4 +271,4 @@ def _trim_legal(text: str, span: list[Token]) -> str:
         words.pop(0)
     if not words or all(w.key in COMPANY_WORDS or w.key in _PLACES or w.key.isdigit() for w in words):
         return ""
-    return text[words[0].start : words[-1].end]
+    return text[words[0].start : words[-1].end].removesuffix("'s").removesuffix("’s")

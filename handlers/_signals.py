@@ -13,7 +13,7 @@ SIGNALS: list[Rule] = [
         "withdr* back* abandon* dissolv* break* broke split splits ditch* call* walk* revok* no sole full buy* "
         "bought takes take step* stepped stepping paus* suspend* shelv* put puts leav* sell* sold end ends "
         "ended ending reject* block* veto* stop* halt* ceas* laps* expir* fall falls fell cut* shrink* shrank "
-        "reduc* trim* pare* lower* hand* cede* ceding give gives giving",
+        "reduc* trim* pare* lower* hand* cede* ceding give gives giving not no",
         r"(?:exit\w*|pull\w* (?:out|back)|quit\w*|scraps|scrapped|scrapping|cancel\w*|terminat\w*|"
         r"unwind\w*|unwound|wind\w* down|withdr[ae]w\w*|back\w* out|abandon\w*|dissolv\w*|break\w* up|"
         r"broke up|"
@@ -29,7 +29,9 @@ SIGNALS: list[Rule] = [
         r"(?:sell\w*|sold) (?:its|their|all|the) (?:[\w⟦⟧%-]+ ){0,5}?(?:stake|shares|holding|interest)\b|"
         r"leav\w* (?:the |its )?(?:\w+ ){0,2}(?:venture|partnership|alliance)|leaves\b|"
         r"end(?:s|ed|ing)? (?:its |their |the )?(?:[\w:.]+[ -]){0,3}?(?:partnership|venture|jv|alliance|deal|"
-        r"tie-?up|cooperation|agreement|pact|contract))\b",
+        r"tie-?up|cooperation|agreement|pact|contract|relationship|collaboration|ties)|"
+        r"(?:(?<=will )|(?<=would )|(?<=to ))(?:not|no longer) (?:supply|build|make|produce|assemble|provide|use|buy)|"
+        r"cut\w* ties)\b",
     ),
     rule(
         "ended",
@@ -144,12 +146,13 @@ SIGNALS: list[Rule] = [
         "storage solar",
         r"(?:grid|megapacks?|utility[- ](?:scale|storage)|energy[- ]storage|stationary storage|mwh|mw|"
         r"power plants?|interconnector|aemo|big battery(?! (?:cell )?(?:plants?|factor(?:y|ies)))|bess|ess|"
-        r"storage (?:projects?|systems?|plants?|"
+        r"(?<!voltage )storage (?:projects?|systems?|plants?|complex|parks?|"
         r"contracts?|orders?|capacity|sites?|facilit(?:y|ies))|solar[- ](?:plus[- ])?storage)\b",
         examples=("SK On wins its first energy-storage order", "CATL to supply batteries for a 19 GWh BESS"),
         near_misses=(
             "CATL to supply batteries for BMW's electric cars",
             "LG and Stellantis pick Windsor for a big battery plant",
+            "SVOLT will supply high-voltage storage systems to Stellantis",
         ),
     ),
     rule(
@@ -323,7 +326,7 @@ SIGNALS: list[Rule] = [
     rule(
         "consumer_deals",
         "flash on sale deal deals price discount* coupon promo lowest all new best black cyber prime off",
-        r"(?:flash sale|on sale|sale price|deals? on|price cuts?|discount\w*|coupon|promo code|lowest price|"
+        r"(?:flash sale|on sale|sale price|(?<!strike )(?<!strikes )(?<!sign )(?<!signs )(?<!seal )(?<!seals )deals? on|price cuts?|discount\w*|coupon|promo code|lowest price|"
         r"all-time low|new low|best buy|black friday|cyber monday|prime day|(?:(?<=% )|(?<=\d ))off)\b",
     ),
     rule(
