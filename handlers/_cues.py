@@ -159,10 +159,11 @@ _cue(
     CUE.proof,
     "supply",
     True,
-    "order* buy buys bought purchas* procur* source* sourcing recycl* collect* reserv* pre",
-    rf"(?:orders?|ordered|ordering|buy|buys|bought|purchas\w*|procur\w*|source\w*|sourcing|recycl\w*|"
+    "order* buy buys bought purchas* procur* source* sourcing recycl* collect* reserv* pre use uses using",
+    rf"(?:orders?|ordered|ordering|buy|buys|bought|purchas\w*|procur\w*|source\w*|sourcing|recycl\w*|use|uses|using|"
     rf"collect\w*|reserv\w*|pre-?order\w*){_GAP}from\s+{_SHORT}{_S}",
-    examples="Uber orders robotaxis from Lucid | Tesla buys lithium from Ganfeng",
+    examples="Uber orders robotaxis from Lucid | Tesla buys lithium from Ganfeng | "
+    "the German factory will use batteries from BYD",
     misses="Tesla buys back shares",
 )
 _cue(
@@ -192,10 +193,11 @@ _cue(
     CUE.proof,
     "supply",
     True,
-    "take takes buy buys secure* lock*",
-    rf"(?:take|takes|buy|buys|secure\w*|lock\w* in){_GAP}{_S}(?:'s)?\s+{_SHORT}"
+    "take takes buy buys secure* lock* consider* weigh*",
+    rf"(?:take|takes|buy|buys|secure\w*|lock\w* in|consider\w*|weigh\w*){_GAP}{_S}(?:'s)?\s+{_SHORT}"
     rf"(?:output|production|supply|capacity|chips|cells|batteries)\b",
-    examples="Tesla will take Ganfeng's lithium output | BMW locks in Northvolt's cell supply",
+    examples="Tesla will take Ganfeng's lithium output | BMW locks in Northvolt's cell supply | "
+    "Tesla said to consider BYD Blade cells for its Berlin plant",
     misses="Tesla will take more output",
 )
 _cue(

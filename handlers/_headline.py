@@ -253,7 +253,9 @@ def contrasted(clauses: list[Clause], masked: str) -> set[int]:
     taking = ("take", "takes", "took", "taking", "taken")  # "takes over X" is no contrast
     out: set[int] = {s for c in clauses if not any(w in taking for w in c.words) for s in c.preps.get("over", [])}
     for match in re.finditer(
-        r"\b(?:not|unlike|instead of|rather than)\s+(?:[\w-]+\s+){0,2}?⟦(\d+)⟧", masked, re.I
+        r"\b(?:not|unlike|instead of|rather than)\s+(?:(?:even|just|only|merely|the|a|an)\s+){0,2}?⟦(\d+)⟧",
+        masked,
+        re.I,
     ):
         out.add(int(match.group(1)))
     return out
