@@ -62,10 +62,11 @@ _aspect(
     Aspect("charging", decisive=True, lean=KIND_LEAN.strong, headline_only=True),
     "charging charger chargers charge supercharger superchargers nacs north battery swap swapping fast high",
     r"(?<!on-board )(?:(?:fast|high-power|high power)[- ])?(?:charg(?:ing|ers?|e points?)|superchargers?)\b"
-    r"(?! (?:time|speed|port|standard)s?\b)|nacs\b|north american charging standard\b|battery[- ]swap\w*|"
+    r"(?! (?:time|speed|port|standard|cell|batter(?:y|ie)|chemistr(?:y|ie)|capabilit(?:y|ie))s?\b)|nacs\b|north american charging standard\b|battery[- ]swap\w*|"
     r"swap(?:ping)? (?:stations?|network)\b",
     "BP and Didi to build charging hubs in China | Nio and CATL extend battery-swap network",
-    "an e-motor, inverter and on-board charger venture | cells with a faster charging time",
+    "an e-motor, inverter and on-board charger venture | cells with a faster charging time | "
+    "VinFast eyes extreme fast-charging cells",
 )
 _aspect(
     "k:jv",
@@ -90,11 +91,14 @@ _aspect(
 _aspect(
     "k:venture",
     Aspect("joint_venture", decisive=True, lean=KIND_LEAN.plain),
-    "venture set sets setting form forms forming build builds building",
+    "venture set sets setting form forms formed forming build builds building create creates created creating "
+    "establish establishes established establishing",
     r"(?<!joint )(?<!joint-)venture\b(?! capital)|"
-    r"(?:set(?:s|ting)? up|form(?:s|ing)?) a (?:new |joint )?company\b|"
+    r"(?:set(?:s|ting)? up|form(?:s|ed|ing)?|creat(?:e|es|ed|ing)|establish(?:es|ed|ing)?) (?:an? |the )?(?:new |joint )?"
+    r"(?:[\w-]+ ){0,3}?(?:company|firm)\b|"
     r"(?:build|builds|building|run|runs|operate|operates) (?:\w+ ){1,4}?together\b",
-    "the electric-car venture it started with BYD | to set up a new company | to build vans together",
+    "the electric-car venture it started with BYD | to set up a new company | to build vans together | "
+    "Nidec and PSA set up traction motor company",
     "venture capital firm | a company spokesman",
 )
 _aspect(
@@ -118,6 +122,15 @@ _aspect(
     r"refinery|complex|smelter|project)\b|consortium\b",
     "to become its partner in a planned battery cell plant | a consortium led by CATL",
     "partners on software",
+)
+_aspect(
+    "k:asset stake",
+    Aspect("joint_venture", decisive=True, lean=KIND_LEAN.plain),
+    "stake stakes share shares interest interests 0* 1* 2* 3* 4* 5* 6* 7* 8* 9*",
+    r"(?:\d[\d.]*\s?%|stakes?|share|interests?)\s+(?:[\w-]+\s+){0,2}?(?:in|of)\s+(?:(?:⟦\d+⟧'s|the|its|their|a|"
+    r"two|three)\s+)?(?:[\w-]+\s+){0,4}?(?:projects?|plants?|mines?|factory|factories|refinery|site|assets?)\b",
+    "Equinor buys 45% of Standard Lithium's Arkansas brine projects | sells its share of the Lansing cell plant",
+    "takes a 20% stake in Leapmotor | a 10% share of the market",
 )
 _aspect(
     "k:contract mfg",
@@ -193,6 +206,14 @@ _aspect(
     r"(?:cell|battery) (?:partners?|suppliers?|contracts?)\b|(?:cells|batteries) from\b",
     "signs a supply deal | an offtake agreement | picks CATL and EVE as cell partners",
     "in order to cut costs | with Toyota supplying the platform",
+)
+_aspect(
+    "k:contract from",
+    Aspect("supply", decisive=True, lean=KIND_LEAN.plain),
+    "contract contracts order orders",
+    r"(?:contracts?|orders?)\s+from\s+⟦\d+⟧(?!'s)",
+    "Infineon secures a multi-year power semiconductor contract from Hyundai",
+    "a contract from the government | Ineos pulls its EV contract from Magna's Graz plant",
 )
 _aspect(
     "k:supplying",
