@@ -25,6 +25,7 @@ OFF_EV: dict[str, tuple[str, bool]] = {
     "off:motors": ("industrial motors", False),
     "off:car software": ("in-car software", False),
     "off:electronics": ("consumer electronics", True),
+    "off:mining": ("mining equipment", False),
 }
 _ENGINE_SIZE = re.compile(r"\b\d{3,4}\s?cc\b")  # "300-600cc motorcycles": combustion
 # "diesel and electric versions", "petrol, hybrid or electric": a line-up that includes EVs.

@@ -13,7 +13,7 @@ SIGNALS: list[Rule] = [
         "withdr* back* abandon* dissolv* break* broke split splits ditch* call* walk* revok* no sole full buy* "
         "bought takes take step* stepped stepping paus* suspend* shelv* put puts leav* sell* sold end ends "
         "ended ending reject* block* veto* stop* halt* ceas* laps* expir* fall falls fell cut* shrink* shrank "
-        "reduc* trim* pare* lower* hand* cede* ceding give gives giving not no",
+        "reduc* trim* pare* lower* hand* cede* ceding give gives giving not no write writes writing written",
         r"(?:exit\w*|pull\w* (?:out|back)|quit\w*|scraps|scrapped|scrapping|cancel\w*|terminat\w*|"
         r"unwind\w*|unwound|wind\w* down|withdr[ae]w\w*|back\w* out|abandon\w*|dissolv\w*|break\w* up|"
         r"broke up|"
@@ -31,7 +31,8 @@ SIGNALS: list[Rule] = [
         r"end(?:s|ed|ing)? (?:its |their |the )?(?:[\w:.]+[ -]){0,3}?(?:partnership|venture|jv|alliance|deal|"
         r"tie-?up|cooperation|agreement|pact|contract|relationship|collaboration|ties)|"
         r"(?:(?<=will )|(?<=would )|(?<=to ))(?:not|no longer) (?:supply|build|make|produce|assemble|provide|use|buy)|"
-        r"cut\w* ties)\b",
+        r"cut\w* ties|writ(?:e|es|ing|ten) down (?:its |the |their )?(?:[\w-]+ ){0,3}?(?:deal|contract|order|stake|"
+        r"investment))\b",
     ),
     rule(
         "ended",
@@ -186,6 +187,14 @@ SIGNALS: list[Rule] = [
             "drivers gain digital key access through Samsung Wallet",
         ),
         near_misses=("Mercedes adds Nvidia driving software",),
+    ),
+    rule(
+        "off:mining",
+        "haul mining mine iron",
+        r"(?:(?<!electric )(?<!battery-electric )(?<!long-)(?<!long )haul trucks?|mining (?:operations?|equipment|trucks?|fleets?|sites?)|"
+        r"mine sites?|iron ore)\b",
+        examples=("Vale and Caterpillar expand their autonomous mining operation", "autonomous haul trucks at iron ore mines"),
+        near_misses=("battery-electric haul trucks for BHP", "Vale will supply nickel to Tesla", "chargers for long-haul trucks"),
     ),
     rule(
         "off:electronics",

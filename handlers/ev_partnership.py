@@ -201,7 +201,7 @@ class _Verdict:
             for sent in ranked:
                 # With one company in the headline, only a deal it takes part in completes it.
                 links = [k for k in sent.links if not chosen or chosen[0] in k.parties]
-                chosen += [p for k in links for p in k.parties if p not in chosen]
+                chosen += unique(p for k in links for p in k.parties if p not in chosen)
                 if len(chosen) >= 2:
                     break
         chosen += self._listed_with(chosen)
