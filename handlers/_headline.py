@@ -180,7 +180,7 @@ def _exit_and_gain(clauses: list[Clause]) -> Found:
         if len(c.subjects) != 1 or lemma(c.verb) not in EXIT_VERBS:
             continue
         gainers = [g.subjects[0] for g in clauses[n + 1 :] if g.subjects and _GAIN.search(g.phrase)]
-        gainers += [s for s in c.objects + c.preps.get("to", []) if _GAIN.search(c.phrase)]
+        gainers += [s for s in c.objects + c.preps.get("to", []) + c.preps.get("as", []) if _GAIN.search(c.phrase)]
         out += [((c.subjects[0], g), g) for g in gainers[:1] if g != c.subjects[0]]
     return out
 
@@ -242,7 +242,11 @@ FORMS: dict[str, Form] = {
     "exit and gain": Form(
         Cue("exit and gain", CUE.strong, "joint_venture", bound=True, stage="ended"),
         _exit_and_gain,
-        ("Daimler leaves Denza, BYD takes full control", "Siemens sells out, Valeo takes full ownership"),
+        (
+            "Daimler leaves Denza, BYD takes full control",
+            "Siemens sells out, Valeo takes full ownership",
+            "GM exits $3.5B Indiana battery plant as Samsung SDI takes full control",
+        ),
         ("Daimler leaves the Paris show, BYD takes a bow",),
     ),
 }
