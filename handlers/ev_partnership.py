@@ -48,6 +48,7 @@ _DEALISH = re.compile(
     re.IGNORECASE,
 )
 _FAMILY_WORDS = {"Group", "Holdings", "Holding"}
+_SUBORDINATE_HEAD = re.compile(r"\b(?:as|while|after|amid|despite|since|following)\b", re.IGNORECASE)
 
 
 class EvPartnershipHandler:
@@ -196,6 +197,12 @@ class _Verdict:
     def _partners(self) -> list[str]:
         """Headline parties first; the lede's deal sentences fill in a missing counterparty."""
         chosen = list(self.title.parties if self.title else [])
+        if self.title and (aside := _SUBORDINATE_HEAD.search(self.title.text)):
+            # "AT&T pilots Rivian vans as Amazon exclusivity ends": after "as", an unbound name is an aside
+            linked = self.title.linked()
+            late = {m.name for m in self.title.mentions if m.start > aside.start() and m.name not in linked}
+            kept = [p for p in chosen if p not in late]
+            chosen = kept if len(kept) >= 2 else chosen
         if len(chosen) < 2:
             ranked = sorted((s for s in self.lede if s.links), key=lambda s: -s.strength * s.weight)
             for sent in ranked:
