@@ -42,6 +42,8 @@ bench: $(VENV)/.installed
 eval: $(VENV)/.installed
 	$(BIN)/evradar eval tests/data/corpus/more.jsonl --split tune
 	$(BIN)/evradar eval tests/data/corpus/more.jsonl --split holdout
+	$(BIN)/evradar eval tests/data/corpus/fresh.jsonl --split tune
+	$(BIN)/evradar eval tests/data/corpus/fresh.jsonl --split holdout
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

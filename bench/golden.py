@@ -4,7 +4,7 @@
 feeds (short, as ``bench/classify.py`` sees them, and with their full text) and stores each
 item's whole ``evradar classify`` answer; ``--check`` runs it again and compares. The file
 lives under ``build/`` (not kept in git): write it with the code you trust, then check every
-change against it. Differences on the held-aside half of ``tests/data/corpus/more.jsonl`` are
+change against it. Differences on the held-aside halves of ``more.jsonl`` and ``fresh.jsonl`` are
 only counted, never shown, so that judging data stays unseen.
 
     python bench/golden.py --write [--file F]
@@ -31,7 +31,7 @@ from bot.ingest.feeds import parse_feed  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 DEFAULT_FILE = ROOT / "build" / "golden.jsonl"
-_HIDDEN = "corpus/more.jsonl"  # its held-aside half is for judging only
+_HIDDEN = ("corpus/more.jsonl", "corpus/fresh.jsonl")  # their held-aside halves are for judging only
 
 
 def labelled() -> Iterator[tuple[str, Item]]:
@@ -62,7 +62,7 @@ def answers() -> Iterator[tuple[str, str]]:
 
 def hidden(key: str) -> bool:
     source, _, rest = key.partition(":")
-    return source == _HIDDEN and is_holdout(rest.partition(":")[2])
+    return source in _HIDDEN and is_holdout(rest.partition(":")[2])
 
 
 def write(path: Path) -> None:
