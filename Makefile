@@ -38,6 +38,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/pipeline.py
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/digest.py
+	$(BIN)/python bench/digest_recovery.py --trials 3
 
 eval: $(VENV)/.installed
 	$(BIN)/evradar eval tests/data/corpus/more.jsonl --split tune

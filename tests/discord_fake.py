@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import email.policy
-import itertools
 import json
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.parser import BytesParser
 from typing import Any
 
 from aiohttp import WSMsgType, web
+
+from tests.discord_channels import Messages
 
 PREFIX = "/api/v10"
 PAYLOAD = web.RequestKey("payload", object)  # the parsed body, JSON or multipart's payload_json
@@ -35,6 +37,7 @@ BOT_ROUTES = {
     "start_thread",
     "sync_global",
     "sync_guild",
+    "channel_messages",
 }
 MESSAGE_ROUTES = {"execute_webhook", "edit_webhook_message", "create_message", "edit_message"}
 
@@ -90,16 +93,19 @@ class FakeDiscord:
         self.token = token
         self.application_id = application_id
         self.calls: list[Call] = []
-        self.messages: dict[str, dict[str, Any]] = {}
+        self.log = Messages()
+        self.messages = self.log.by_id
         self.threads: set[str] = set()
         self.deleted_webhooks: set[str] = set()
         self.gate = asyncio.Event()  # cleared, requests wait; one whose client went away is never recorded
         self.gate.set()  # ids answered with 404 Unknown Webhook, before any script
         self.sockets: list[web.WebSocketResponse] = []
         self._scripts: dict[str, deque[Scripted]] = {}
-        self._ids = itertools.count(1200000000000000000)
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # Awaited with each message the bot creates, once it is stored and before Discord answers: a test can
+        # kill the poster there.
+        self.after_post: Callable[[dict[str, Any]], Awaitable[None]] | None = None
 
     # -- control ----------------------------------------------------------------------------------
 
@@ -124,6 +130,7 @@ class FakeDiscord:
             name="edit_webhook_message",
         )
         r.add_post(PREFIX + "/channels/{channel_id}/messages", self._create_message, name="create_message")
+        r.add_get(PREFIX + "/channels/{channel_id}/messages", self._channel_messages, name="channel_messages")
         r.add_patch(
             PREFIX + "/channels/{channel_id}/messages/{message_id}", self._edit_message, name="edit_message"
         )
@@ -236,7 +243,7 @@ class FakeDiscord:
 
     def _message(self, channel_id: str, body: dict[str, Any], *, webhook_id: str = "") -> dict[str, Any]:
         message = {
-            "id": str(next(self._ids)),
+            "id": self.log.next_id(),
             "channel_id": channel_id,
             "type": 0,
             "content": body.get("content") or "",
@@ -309,7 +316,20 @@ class FakeDiscord:
         return self._edited(message_id, body)
 
     async def _create_message(self, request: web.Request) -> web.Response:
-        return _json(self._message(request.match_info["channel_id"], await request.json()))
+        """A new message; with ``enforce_nonce``, a nonce seen in the last few minutes returns that message
+        instead of creating another."""
+        channel, body = request.match_info["channel_id"], await request.json()
+        seen = self.log.seen_nonce(channel, body)
+        if seen is not None:
+            return _json(seen)
+        message = self._message(channel, body)
+        self.log.keep_nonce(channel, body, message)
+        if self.after_post is not None:
+            await self.after_post(message)
+        return _json({**message, "nonce": body["nonce"]} if body.get("nonce") else message)
+
+    async def _channel_messages(self, request: web.Request) -> web.Response:
+        return _json(self.log.page(request.match_info["channel_id"], dict(request.query)))
 
     async def _edit_message(self, request: web.Request) -> web.Response:
         return self._edited(request.match_info["message_id"], await request.json())
@@ -360,7 +380,7 @@ class FakeDiscord:
             out.append(
                 {
                     **command,
-                    "id": str(next(self._ids)),
+                    "id": self.log.next_id(),
                     "application_id": request.match_info["app_id"],
                     "version": "1",
                     "type": command.get("type", 1),

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +14,7 @@ from aiohttp import WSMsgType, web
 from slack_sdk.models.blocks import Block
 
 from bot.core.models import Alert, Source
+from tests.slack_channels import Channels
 
 BOT_TOKEN = "xoxb-test"
 APP_TOKEN = "xapp-test"
@@ -61,11 +61,14 @@ class FakeSlack:
     _release: asyncio.Event = field(default_factory=asyncio.Event)
     # Cleared, requests wait at the door; one whose client went away meanwhile is never recorded.
     gate: asyncio.Event = field(default_factory=asyncio.Event)
-    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     # files_upload_v2: files.getUploadURLExternal hands out a URL here, the bytes are POSTed to it,
     # files.completeUploadExternal shares them in a channel; ``shared`` keeps (channel, filename, bytes, comment)
     uploads: dict[str, tuple[str, int, bytes]] = field(default_factory=dict)
     shared: list[tuple[str, str, bytes, str]] = field(default_factory=list)
+    # Posted messages per channel, as conversations.history and conversations.replies return them.
+    messages: Channels = field(default_factory=Channels)
+    # Awaited with each message once it is stored and before Slack answers: a test can kill the poster there.
+    after_post: Callable[[dict[str, Any]], Awaitable[None]] | None = None
 
     @property
     def url(self) -> str:
@@ -167,6 +170,8 @@ class FakeSlack:
             return web.json_response({"ok": True, "channel": {"id": channel, **self.channels[channel]}})
         if method in ("chat.postMessage", "chat.update"):
             return await self._chat(method, recorded.body, request)
+        if method in ("conversations.history", "conversations.replies"):
+            return await self._read(method, recorded.body, request)
         if method == "files.getUploadURLExternal":
             return self._upload_url(recorded.body)
         if method == "files.completeUploadExternal":
@@ -182,8 +187,28 @@ class FakeSlack:
             if error:
                 return web.json_response({"ok": False, "error": error}, status=status, headers=headers)
             return web.Response(status=status, text="Internal Server Error", headers=headers)
-        ts = str(body.get("ts") or f"1700000000.{next(self._ts):06d}")
-        return web.json_response({"ok": True, "channel": channel, "ts": ts, "message": {"text": body.get("text")}})
+        if method == "chat.update":
+            self.messages.update(channel, str(body.get("ts")), body)
+            answer = {
+                "ok": True,
+                "channel": channel,
+                "ts": str(body.get("ts")),
+                "message": {"text": body.get("text")},
+            }
+            return web.json_response(answer)
+        message = self.messages.store(channel, body)
+        if self.after_post is not None:
+            await self.after_post(message)
+        return web.json_response({"ok": True, "channel": channel, "ts": message["ts"], "message": message})
+
+    async def _read(self, method: str, body: dict[str, Any], request: web.Request) -> web.StreamResponse:
+        failure = await self._misbehave(f"{method}:{body.get('channel', '')}", request)
+        if failure is None:
+            return web.json_response(self.messages.read(method, body))
+        status, error, headers = failure
+        if error:
+            return web.json_response({"ok": False, "error": error}, status=status, headers=headers)
+        return web.Response(status=status, text="Internal Server Error", headers=headers)
 
     def _upload_url(self, body: dict[str, Any]) -> web.Response:
         filename, length = str(body.get("filename", "")), int(body.get("length") or 0)

@@ -3,7 +3,8 @@ platform's size limits (pure functions; each adapter decides how the pieces are 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
@@ -33,10 +34,50 @@ class Digest:
         return [(k, events) for k, events in found if events]
 
 
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """What a destination already shows of a digest: the platform's reference of each part found there (by part
+    number, from 0), out of ``parts``. A post cut off by a crash may have reached the channel all the same."""
+
+    found: Mapping[int, str] = field(default_factory=dict)
+    parts: int = 1
+
+    @property
+    def complete(self) -> bool:
+        return all(n in self.found for n in range(self.parts))
+
+    @property
+    def reference(self) -> str:
+        """The first part's reference (where the digest is), or "" when the first part is not there."""
+        return self.found.get(0, "")
+
+
+@dataclass(frozen=True, slots=True)
+class Unchecked:
+    """The destination could not be searched for a digest (a webhook cannot read its channel; the read failed),
+    so whether an interrupted post reached it is unknown."""
+
+    reason: str
+
+
 class DigestNotifier(Protocol):
     """A notifier that can post digests too (every built-in platform's can)."""
 
     async def deliver_digest(self, digest: Digest, destination: Destination) -> Delivered | DeliveryFailed: ...
+
+
+class DigestFinder(Protocol):
+    """A digest notifier that can also read a destination back, to see whether an interrupted digest reached it,
+    and then post only the parts it does not show yet. A rate limit on the read comes back as DeliveryFailed:
+    the digest waits and the destination is read again."""
+
+    async def find_digest(
+        self, digest: Digest, destination: Destination, *, since: float
+    ) -> Posted | Unchecked | DeliveryFailed: ...
+
+    async def deliver_digest(
+        self, digest: Digest, destination: Destination, *, posted: Posted | None = None
+    ) -> Delivered | DeliveryFailed: ...
 
 
 def heading(kind: str) -> str:

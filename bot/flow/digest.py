@@ -1,5 +1,7 @@
 """Sending digests: which period's digest is due for each digest route, queued once in the outbox, posted,
-marked; a restart or a crash mid-post sends each period's digest once more at most, never loses one."""
+marked. A digest whose post was cut off (a crash, a lost answer) is looked for at its destination before it is
+posted again, so the channel gets it once; where the destination cannot be read back (a webhook) it is posted
+again, at least once and never lost."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from functools import partial
 
 from sqlalchemy import Connection
 
-from ..core.digest import Digest
+from ..core.digest import Digest, Posted, Unchecked
 from ..core.models import Delivered, DeliveryFailed, Destination
 from ..core.mutes import Mute, muted
 from ..core.ports import Notifier
@@ -25,6 +27,7 @@ from .delivery import backoff
 from .router import Rule
 
 log = logging.getLogger("evradar.digest")
+READ_WAITS = 5  # tries after which a destination that keeps rate-limiting reads gets the digest again anyway
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +83,11 @@ class DigestSender:
     def recover(self) -> None:
         keys = self.store.run(store_digests.interrupted)
         if keys:
-            log.warning("%d digest(s) were being posted when evradar stopped; they are posted again.", len(keys))
+            log.warning(
+                "%d digest(s) were being posted when evradar stopped; each is looked for in its channel and "
+                "posted again only if it is not there.",
+                len(keys),
+            )
 
     def queue_due(self) -> int:
         """Queue every digest whose period has ended (a no-op for those queued already)."""
@@ -138,12 +145,74 @@ class DigestSender:
                 lambda c: store_digests.mark_sent(c, row.id, now=self.clock(), reference="", empty=True),
             )
             return Delivered()  # nothing happened in the period: the channel is not disturbed
-        await asyncio.to_thread(self.store.run, lambda c: store_digests.mark_sending(c, row.id, now=self.clock()))
-        result = await self._post(digest, route.rule.destination)
+        destination = route.rule.destination
+        posted = None if row.claimed_at is None else await self._look(digest, destination, since=row.claimed_at)
+        if isinstance(posted, DeliveryFailed) and row.attempts >= READ_WAITS:
+            log.warning(
+                "Digest %s could not be looked for in %s after %d tries (%s); it is posted again, so the channel "
+                "may show it twice.",
+                row.key,
+                destination.key,
+                row.attempts,
+                posted.reason,
+            )
+            posted = None  # a read that stays rate-limited must not hold the digest back for ever
+        if isinstance(posted, Posted) and posted.complete:
+            log.info(
+                "Digest %s was already in %s (its post went through before evradar could record it); it is "
+                "recorded as sent and not posted again.",
+                row.key,
+                destination.key,
+            )
+            result: Delivered | DeliveryFailed = Delivered(posted.reference)
+        elif isinstance(posted, DeliveryFailed):
+            result = posted  # the destination could not be read yet: the digest waits and it is read again
+        else:
+            await asyncio.to_thread(
+                self.store.run, lambda c: store_digests.mark_sending(c, row.id, now=self.clock())
+            )
+            result = await self._post(digest, destination, posted=posted)
         await asyncio.to_thread(self.store.run, lambda c: self._record(c, row, result))
         return result
 
-    async def _post(self, digest: Digest, destination: Destination) -> Delivered | DeliveryFailed:
+    async def _look(
+        self, digest: Digest, destination: Destination, *, since: float
+    ) -> Posted | DeliveryFailed | None:
+        """What the destination already shows of a digest whose earlier post was cut off; None when that cannot
+        be known (then it is posted again in full, and the log says the channel may see it twice)."""
+        find = getattr(self.notifiers.get(destination.platform), "find_digest", None)  # see DigestFinder
+        try:
+            if find is None:
+                found: Posted | Unchecked | DeliveryFailed = Unchecked(
+                    f"{destination.platform} destinations cannot be read back"
+                )
+            else:
+                found = await find(digest, destination, since=since)
+        except Exception as exc:  # isolation point: a failed look must not lose the digest
+            log.exception("Looking for digest %s in %s raised an error.", digest.key, destination.key)
+            found = Unchecked(f"reading it back failed ({type(exc).__name__})")
+        if isinstance(found, Unchecked):
+            log.warning(
+                "The post of digest %s to %s was cut off and evradar cannot check whether it arrived (%s); it is "
+                "posted again, so the channel may show it twice.",
+                digest.key,
+                destination.key,
+                found.reason,
+            )
+            return None
+        if isinstance(found, Posted) and found.found and not found.complete:
+            log.info(
+                "Digest %s: %d of its %d parts were already in %s; the others are posted now.",
+                digest.key,
+                len(found.found),
+                found.parts,
+                destination.key,
+            )
+        return found
+
+    async def _post(
+        self, digest: Digest, destination: Destination, *, posted: Posted | None = None
+    ) -> Delivered | DeliveryFailed:
         notifier = self.notifiers.get(destination.platform)
         post = getattr(notifier, "deliver_digest", None)
         if post is None:
@@ -152,7 +221,9 @@ class DigestSender:
                 "at a platform that posts them"
             )
         try:
-            result: Delivered | DeliveryFailed = await post(digest, destination)
+            result: Delivered | DeliveryFailed = await (
+                post(digest, destination, posted=posted) if posted and posted.found else post(digest, destination)
+            )
         except Exception as exc:  # isolation point: one route's failure must not stop the others
             log.exception("Posting digest %s to %s raised an error; it is retried.", digest.key, destination.key)
             result = DeliveryFailed(f"unexpected error: {exc}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, select, update
+from sqlalchemy import Connection, and_, func, select, update
 
 from ..core.models import EventFacts, EventView
 from .events import insert_ignoring_duplicates
@@ -26,6 +26,7 @@ class DigestRow:
     period_start: float
     period_end: float
     attempts: int
+    claimed_at: float | None = None  # when its first post was tried; None while it was never tried
 
 
 def queue(conn: Connection, *, row: DigestRow, now: float) -> bool:
@@ -59,14 +60,23 @@ def due(conn: Connection, *, now: float) -> list[DigestRow]:
     ).mappings()
     return [
         DigestRow(
-            r["id"], r["key"], r["route"], r["destination"], r["period_start"], r["period_end"], r["attempts"]
+            r["id"],
+            r["key"],
+            r["route"],
+            r["destination"],
+            r["period_start"],
+            r["period_end"],
+            r["attempts"],
+            r["claimed_at"],
         )
         for r in rows
     ]
 
 
 def mark_sending(conn: Connection, digest_id: int, *, now: float) -> None:
-    conn.execute(update(digests).where(digests.c.id == digest_id).values(sending_at=now))
+    """The post starts now; the first such moment is kept as the claim, which stays until the digest is sent."""
+    claimed = func.coalesce(digests.c.claimed_at, now)
+    conn.execute(update(digests).where(digests.c.id == digest_id).values(sending_at=now, claimed_at=claimed))
 
 
 def mark_sent(conn: Connection, digest_id: int, *, now: float, reference: str, empty: bool = False) -> None:
@@ -95,7 +105,8 @@ def mark_failed(conn: Connection, digest_id: int, *, retry_at: float, error: str
 
 
 def interrupted(conn: Connection) -> list[str]:
-    """Keys of digests a crash cut off mid-post; they are posted again (same key, same content)."""
+    """Keys of digests a crash cut off mid-post; their claim stays, so the next try looks for them at the
+    destination before posting them again (same key, same content)."""
     cut_off = and_(digests.c.status == PENDING, digests.c.sending_at.is_not(None))
     keys = [str(k) for k in conn.execute(select(digests.c.key).where(cut_off)).scalars()]
     conn.execute(update(digests).where(cut_off).values(sending_at=None))

@@ -185,6 +185,8 @@ digests = Table(
     Column("sending_at", Float),  # set while it is being posted
     Column("sent_at", Float),
     Column("reference", Text, nullable=False, default=""),
+    # When the first post was tried: from then on the destination may show it, so a retry looks there first.
+    Column("claimed_at", Float),
     UniqueConstraint("key", name="uq_digests_key"),
     Index("ix_digests_due", "status", "next_attempt_at"),
 )

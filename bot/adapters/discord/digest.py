@@ -1,7 +1,10 @@
 """Discord digests: embeds of at most 4096 description characters, at most 10 embeds and 6000 characters per
-message; what does not fit the first message follows in more messages."""
+message; what does not fit the first message follows in more messages. Each message names its digest and part
+in its first embed's footer, so evradar can find it in the channel again after a post that was cut off."""
 
 from __future__ import annotations
+
+import hashlib
 
 import discord
 
@@ -12,6 +15,8 @@ from .render import DESCRIPTION, TOTAL, Draft, clean
 
 EMBEDS_PER_MESSAGE = 10
 LINE_MAX = 600
+MARK = "evradar digest {key} · part "  # the footer that finds a part again, followed by "1/2"
+NONCE_MAX = 25  # Discord's limit on a message nonce
 
 
 def event_line(event: EventView) -> str:
@@ -40,17 +45,40 @@ def digest_embeds(digest: Digest) -> list[discord.Embed]:
 
 
 def digest_pages(digest: Digest) -> list[list[discord.Embed]]:
-    """Embeds grouped into messages within Discord's 10-embed and 6000-character limits."""
+    """Embeds grouped into messages within Discord's 10-embed and 6000-character limits, each message marked
+    with the digest's key and its part number."""
+    room = TOTAL - len(mark(digest.key, 999, 999))
     pages: list[list[discord.Embed]] = [[]]
     size = 0
     for embed in digest_embeds(digest):
         length = len(embed)
-        if pages[-1] and (len(pages[-1]) >= EMBEDS_PER_MESSAGE or size + length > TOTAL):
+        if pages[-1] and (len(pages[-1]) >= EMBEDS_PER_MESSAGE or size + length > room):
             pages.append([])
             size = 0
         pages[-1].append(embed)
         size += length
+    for n, page in enumerate(pages):
+        page[0].set_footer(text=mark(digest.key, n, len(pages)))
     return pages
+
+
+def mark(key: str, part: int, parts: int) -> str:
+    """The footer of part ``part`` (from 0) of a digest, shown as "part 1/2"."""
+    return f"{MARK.format(key=key)}{part + 1}/{parts}"
+
+
+def part_of(footer: str | None, key: str) -> int | None:
+    """Which part (from 0) of digest ``key`` a message is, from its first embed's footer; None if it is not."""
+    head = MARK.format(key=key)
+    if not footer or not footer.startswith(head):
+        return None
+    number = footer[len(head) :].partition("/")[0]
+    return int(number) - 1 if number.isascii() and number.isdigit() and int(number) > 0 else None
+
+
+def nonce(key: str, part: int) -> str:
+    """The same nonce for the same part every time: Discord refuses a second message with it for a few minutes."""
+    return hashlib.sha256(f"{key}|{part}".encode()).hexdigest()[:NONCE_MAX]
 
 
 def _kind_lines(digest: Digest) -> list[tuple[str, list[str]]]:

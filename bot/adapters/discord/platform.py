@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import aiohttp
 import discord
 
-from ...core.digest import Digest
+from ...core.digest import Digest, Posted, Unchecked
 from ...core.errors import ConfigError
 from ...core.models import Alert, Delivered, DeliveryFailed, Destination
 from ...core.ports import HttpRoutes, Leases, Notifier
@@ -23,6 +23,7 @@ from . import feedback
 from .commands import CommandRunner, build_tree, new_client, use_api_url
 from .commands import sync_commands as sync_commands
 from .digest import digest_pages
+from .digest_post import find_by_bot, lookup_failure, post_by_bot
 from .failures import failure
 from .interactions import InteractionsEndpoint
 from .render import NO_MENTIONS, render_alert, render_update_note, thread_name
@@ -127,26 +128,39 @@ class DiscordNotifier:
         except Exception as exc:  # isolation point: every failure becomes a value the Deliverer acts on
             return failure(exc, destination)
 
-    async def deliver_digest(self, digest: Digest, destination: Destination) -> Delivered | DeliveryFailed:
-        """The digest as one message, or several when it passes Discord's limits (the rest follow it)."""
+    async def deliver_digest(
+        self, digest: Digest, destination: Destination, *, posted: Posted | None = None
+    ) -> Delivered | DeliveryFailed:
+        """The digest as one message, or several when it passes Discord's limits (the rest follow it); the parts
+        in ``posted`` are in the channel already and are not posted again."""
         try:
             async with asyncio.timeout(self.timeout):
+                if not destination.webhook_url:
+                    return await post_by_bot(await self._connections.bot(), destination.channel, digest, posted)
+                ref = parse_webhook_url(destination.webhook_url)
+                if ref is None:
+                    return DeliveryFailed("the route's webhook_url is not a Discord webhook URL", permanent=True)
+                hook = discord.Webhook.partial(ref.id, ref.token, session=await self._connections.session())
                 pages = digest_pages(digest)
-                if destination.webhook_url:
-                    ref = parse_webhook_url(destination.webhook_url)
-                    if ref is None:
-                        return DeliveryFailed(
-                            "the route's webhook_url is not a Discord webhook URL", permanent=True
-                        )
-                    hook = discord.Webhook.partial(ref.id, ref.token, session=await self._connections.session())
-                    sent = [await hook.send(embeds=p, allowed_mentions=NO_MENTIONS, wait=True) for p in pages]
-                    return Delivered(f"webhook:{sent[0].id}")
-                client = await self._connections.bot()
-                target = client.get_partial_messageable(int(destination.channel))
-                posted = [await target.send(embeds=p, allowed_mentions=NO_MENTIONS) for p in pages]
-                return Delivered(f"{destination.channel}:{posted[0].id}")
+                sent = [await hook.send(embeds=p, allowed_mentions=NO_MENTIONS, wait=True) for p in pages]
+                return Delivered(f"webhook:{sent[0].id}")
         except Exception as exc:  # isolation point: every failure becomes a value the sender acts on
             return failure(exc, destination)
+
+    async def find_digest(
+        self, digest: Digest, destination: Destination, *, since: float
+    ) -> Posted | Unchecked | DeliveryFailed:
+        """Which parts of the digest the channel shows, read back since its post was first tried."""
+        if destination.webhook_url:
+            return Unchecked("a webhook cannot read its channel's history")
+        if not self._connections.token:
+            return Unchecked("reading a channel needs DISCORD_BOT_TOKEN")
+        try:
+            async with asyncio.timeout(self.timeout):
+                client = await self._connections.bot()
+                return await find_by_bot(client, destination.channel, digest, since=since)
+        except Exception as exc:  # isolation point: a failed read means "post again", never "lost"
+            return lookup_failure(exc, destination)
 
     async def _by_webhook(self, alert: Alert, url: str) -> Delivered | DeliveryFailed:
         ref = parse_webhook_url(url)

@@ -1,7 +1,10 @@
 """Slack digests: Block Kit messages of at most 50 blocks, each section under 3000 characters; what does not
-fit the first message continues in its thread."""
+fit the first message continues in its thread. Every part carries the digest's key in its message metadata, so
+evradar can find it in the channel again after a post that was cut off."""
 
 from __future__ import annotations
+
+from typing import Any, TypedDict
 
 from slack_sdk.models.blocks import Block
 
@@ -11,6 +14,35 @@ from ...core.models import EventView
 from .render import MAX_BLOCKS, SECTION_MAX, Message, _header, _message, _section, link, mrkdwn
 
 LINE_MAX = 700  # one event's line; a section holds several
+EVENT_TYPE = "evradar_digest"  # the metadata event type of every digest message evradar posts
+
+
+class PartPayload(TypedDict):
+    key: str
+    part: int  # from 0; the first part is in the channel, the others in its thread
+    parts: int
+
+
+class DigestMetadata(TypedDict):
+    event_type: str
+    event_payload: PartPayload
+
+
+def part_metadata(key: str, part: int, parts: int) -> DigestMetadata:
+    """The message metadata of one part of a digest (invisible in the channel, returned by history reads)."""
+    return {"event_type": EVENT_TYPE, "event_payload": {"key": key, "part": part, "parts": parts}}
+
+
+def part_of(message: dict[str, Any], key: str) -> int | None:
+    """Which part of the digest ``key`` a message read back from Slack is, if it is one."""
+    metadata = message.get("metadata")
+    if not isinstance(metadata, dict) or metadata.get("event_type") != EVENT_TYPE:
+        return None
+    payload = metadata.get("event_payload")
+    if not isinstance(payload, dict) or payload.get("key") != key:
+        return None
+    part = payload.get("part")
+    return part if isinstance(part, int) and part >= 0 else None
 
 
 def event_line(event: EventView) -> str:

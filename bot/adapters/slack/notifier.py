@@ -21,16 +21,22 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 from slack_sdk.webhook.webhook_response import WebhookResponse
 
-from ...core.digest import Digest
+from ...core.digest import Digest, Posted, Unchecked
 from ...core.models import Alert, Delivered, DeliveryFailed, Destination
 from . import feedback, render
-from .digest import digest_messages
+from .digest import DigestMetadata, digest_messages, part_metadata
+from .history import find_parts
 
 log = logging.getLogger("evradar.slack")
 
 INLINE_RETRY_MAX = 5.0  # seconds of Retry-After worth waiting inside one post; longer waits go back to the outbox
 _TS = re.compile(r"\d+\.\d+")
 _TOKEN_FIX = "set SLACK_BOT_TOKEN to the app's current Bot User OAuth Token (xoxb-…) and restart evradar"
+_HISTORY_FIXES = {  # why a channel could not be read back, and how to let evradar check it next time
+    "missing_scope": "; add the channels:history and groups:history scopes to the app, reinstall it and update "
+    "SLACK_BOT_TOKEN",
+    "not_in_channel": "; invite the app with `/invite @evradar` so it can read the channel",
+}
 _SCOPE_FIX = "add the chat:write and chat:write.public scopes to the app, reinstall it and update SLACK_BOT_TOKEN"
 _ARCHIVED_FIX = "unarchive the channel or route these alerts to another one in {config}"
 PERMANENT_ERRORS = {
@@ -131,8 +137,11 @@ class SlackNotifier:
             log.exception("Posting to %s failed unexpectedly; the alert stays queued.", destination.key)
             return DeliveryFailed(f"unexpected {type(exc).__name__} posting to Slack; evradar retries later.")
 
-    async def deliver_digest(self, digest: Digest, destination: Destination) -> Delivered | DeliveryFailed:
-        """The digest: its first message in the channel, the rest in that message's thread."""
+    async def deliver_digest(
+        self, digest: Digest, destination: Destination, *, posted: Posted | None = None
+    ) -> Delivered | DeliveryFailed:
+        """The digest: its first message in the channel, the rest in that message's thread; the parts in
+        ``posted`` are there already and are not posted again."""
         messages = digest_messages(digest)
         try:
             if destination.webhook_url:  # a webhook cannot thread: the parts follow one another
@@ -145,14 +154,50 @@ class SlackNotifier:
             if not self._token or not destination.channel:
                 no_token = _NO_TOKEN.replace("{config}", self._config)
                 return DeliveryFailed(no_token.format(destination.channel or "(none)"), permanent=True)
-            first = await _post(self._client(), channel=destination.channel, message=messages[0])
-            for message in messages[1:]:
-                await _post(self._client(), channel=first["channel"], message=message, thread_ts=first["ts"])
-            return Delivered(reference=f"{first['channel']}:{first['ts']}")
+            return await self._digest_by_token(digest, messages, destination.channel, posted)
         except SlackApiError as exc:
             return _api_failure(exc, destination, config=self._config)
         except (aiohttp.ClientError, TimeoutError) as exc:
             return DeliveryFailed(f"Slack was unreachable for {destination.key} ({type(exc).__name__}).")
+
+    async def find_digest(
+        self, digest: Digest, destination: Destination, *, since: float
+    ) -> Posted | Unchecked | DeliveryFailed:
+        """Which parts of the digest the channel shows, read back since its post was first tried."""
+        if destination.webhook_url:
+            return Unchecked("an incoming webhook cannot read its channel's history")
+        if not self._token or not destination.channel:
+            return Unchecked("reading a channel needs SLACK_BOT_TOKEN and the route's channel id")
+        parts = len(digest_messages(digest))
+        try:
+            return await find_parts(
+                self._client(), channel=destination.channel, key=digest.key, parts=parts, since=since
+            )
+        except SlackApiError as exc:
+            failed = _api_failure(exc, destination, config=self._config)
+            if failed.retry_after is not None:
+                return failed  # rate-limited: read again when Slack allows, rather than risk a double
+            error = slack_error(exc) or f"HTTP {exc.response.status_code}"
+            advice = _HISTORY_FIXES.get(error, "")
+            return Unchecked(f"Slack answered {error} to reading channel {destination.channel}{advice}")
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            return Unchecked(f"Slack was unreachable ({type(exc).__name__})")
+
+    async def _digest_by_token(
+        self, digest: Digest, messages: list[render.Message], channel: str, posted: Posted | None
+    ) -> Delivered:
+        client, found, parts = self._client(), posted.found if posted else {}, len(messages)
+        first = parse_reference(found.get(0, ""))
+        if first is None:
+            sent = await _post(
+                client, channel=channel, message=messages[0], metadata=part_metadata(digest.key, 0, parts)
+            )
+            first = (str(sent["channel"]), str(sent["ts"]))
+        for n, message in enumerate(messages[1:], start=1):
+            if n not in found:
+                metadata = part_metadata(digest.key, n, parts)
+                await _post(client, channel=first[0], message=message, thread_ts=first[1], metadata=metadata)
+        return Delivered(reference=f"{first[0]}:{first[1]}")
 
     async def close(self) -> None:
         if self._session is not None:
@@ -219,10 +264,17 @@ def parse_reference(reference: str) -> tuple[str, str] | None:
 
 
 async def _post(
-    client: AsyncWebClient, *, channel: str, message: render.Message, thread_ts: str | None = None
+    client: AsyncWebClient,
+    *,
+    channel: str,
+    message: render.Message,
+    thread_ts: str | None = None,
+    metadata: DigestMetadata | None = None,
 ) -> AsyncSlackResponse:
     """chat.postMessage with blocks and fallback text; plain text alone if Slack refuses the blocks."""
     options: dict[str, Any] = dict(channel=channel, text=message.text, unfurl_links=False, thread_ts=thread_ts)
+    if metadata is not None:
+        options["metadata"] = dict(metadata)
     try:
         return await client.chat_postMessage(blocks=list(message.blocks), **options)
     except SlackApiError as exc:

@@ -22,7 +22,7 @@ def test_migrations_build_the_schema_the_code_expects(database_url: str) -> None
     assert schema_version(store.engine) == ""
     store.migrate()
     store.migrate()  # running again on start is harmless
-    assert schema_version(store.engine) == "0005"
+    assert schema_version(store.engine) == "0006"
     with store.engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), metadata)
     assert differences == []
@@ -58,7 +58,7 @@ def test_a_database_of_the_previous_schema_is_upgraded_on_start_and_keeps_its_da
     old.close()
     store = Store(database_url)
     store.migrate()
-    assert schema_version(store.engine) == "0005"
+    assert schema_version(store.engine) == "0006"
     with store.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
     [feed] = store.run(store_feeds.all_feeds)
