@@ -30,7 +30,8 @@ OFF_EV: dict[str, tuple[str, bool]] = {
 _ENGINE_SIZE = re.compile(r"\b\d{3,4}\s?cc\b")  # "300-600cc motorcycles": combustion
 # "diesel and electric versions", "petrol, hybrid or electric": a line-up that includes EVs.
 _MIXED = re.compile(
-    r"\b(diesel|petrol|gasoline|combustion)(?:[- ](?:engined?|powered))?,? (?:(?:[\w-]+,? ){0,2}(?:and|or|as well as) )"
+    r"\b(diesel|petrol|gasoline|combustion)(?:[- ](?:engined?|powered))?,? "
+    r"(?:(?:[\w-]+,? ){0,2}(?:and|or|as well as) )"
     r"(?:(?:hybrid|plug-in),? (?:and |or )?)?(?:battery[- ])?electric\b",
     re.IGNORECASE,
 )

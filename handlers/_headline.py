@@ -188,7 +188,9 @@ def _exit_and_gain(clauses: list[Clause]) -> Found:
 # Verbs that leave a deal only when what changes hands is ownership ("hands control to", "sells its
 # stake"), not goods or work ("sells EVs to Uber", "hands Mahindra the job of building").
 _OWNERSHIP_VERBS = frozenset(["hand", "sell"])
-_OWNERSHIP = re.compile(r"\b(?:stakes?|shares|holdings?|interest|control|ownership|business|unit|venture|jv)\b", re.I)
+_OWNERSHIP = re.compile(
+    r"\b(?:stakes?|shares|holdings?|interest|control|ownership|business|unit|venture|jv)\b", re.IGNORECASE
+)
 
 
 def _exit_from(clauses: list[Clause]) -> Found:

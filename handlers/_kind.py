@@ -62,7 +62,8 @@ _aspect(
     Aspect("charging", decisive=True, lean=KIND_LEAN.strong, headline_only=True),
     "charging charger chargers charge supercharger superchargers nacs north battery swap swapping fast high",
     r"(?<!on-board )(?:(?:fast|high-power|high power)[- ])?(?:charg(?:ing|ers?|e points?)|superchargers?)\b"
-    r"(?! (?:time|speed|port|standard|cell|batter(?:y|ie)|chemistr(?:y|ie)|capabilit(?:y|ie))s?\b)|nacs\b|north american charging standard\b|battery[- ]swap\w*|"
+    r"(?! (?:time|speed|port|standard|cell|batter(?:y|ie)|chemistr(?:y|ie)|capabilit(?:y|ie))s?\b)|nacs\b|"
+    r"north american charging standard\b|battery[- ]swap\w*|"
     r"swap(?:ping)? (?:stations?|network)\b",
     "BP and Didi to build charging hubs in China | Nio and CATL extend battery-swap network",
     "an e-motor, inverter and on-board charger venture | cells with a faster charging time | "
@@ -94,7 +95,8 @@ _aspect(
     "venture set sets setting form forms formed forming build builds building create creates created creating "
     "establish establishes established establishing",
     r"(?<!joint )(?<!joint-)venture\b(?! capital)|"
-    r"(?:set(?:s|ting)? up|form(?:s|ed|ing)?|creat(?:e|es|ed|ing)|establish(?:es|ed|ing)?) (?:an? |the )?(?:new |joint )?"
+    r"(?:set(?:s|ting)? up|form(?:s|ed|ing)?|creat(?:e|es|ed|ing)|establish(?:es|ed|ing)?) "
+    r"(?:an? |the )?(?:new |joint )?"
     r"(?:[\w-]+ ){0,3}?(?:company|firm)\b|"
     r"(?:build|builds|building|run|runs|operate|operates) (?:\w+ ){1,4}?together\b",
     "the electric-car venture it started with BYD | to set up a new company | to build vans together | "

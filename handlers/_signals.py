@@ -30,8 +30,10 @@ SIGNALS: list[Rule] = [
         r"leav\w* (?:the |its )?(?:\w+ ){0,2}(?:venture|partnership|alliance)|leaves\b|"
         r"end(?:s|ed|ing)? (?:its |their |the )?(?:[\w:.]+[ -]){0,3}?(?:partnership|venture|jv|alliance|deal|"
         r"tie-?up|cooperation|agreement|pact|contract|relationship|collaboration|ties)|"
-        r"(?:(?<=will )|(?<=would )|(?<=to ))(?:not|no longer) (?:supply|build|make|produce|assemble|provide|use|buy)|"
-        r"cut\w* ties|writ(?:e|es|ing|ten) down (?:its |the |their )?(?:[\w-]+ ){0,3}?(?:deal|contract|order|stake|"
+        r"(?:(?<=will )|(?<=would )|(?<=to ))(?:not|no longer) "
+        r"(?:supply|build|make|produce|assemble|provide|use|buy)|"
+        r"cut\w* ties|"
+        r"writ(?:e|es|ing|ten) down (?:its |the |their )?(?:[\w-]+ ){0,3}?(?:deal|contract|order|stake|"
         r"investment))\b",
     ),
     rule(
@@ -53,7 +55,8 @@ SIGNALS: list[Rule] = [
         r"negotiat\w*|said to|reportedly|report(?=:)|reports? says?|(?:media|news|press) reports?|"
         r"according to (?:people|sources|a report)|"
         r"sources? (?:said|say|says|told|familiar)|people (?:familiar|with knowledge|close to|briefed)|"
-        r"familiar with the matter|citing (?:people|officials|unnamed|insiders|sources|company sources)|weigh(?:s|ing)?|mull\w*|eye(?:s|ing)|courting|courts|"
+        r"familiar with the matter|citing (?:people|officials|unnamed|insiders|sources|company sources)|"
+        r"weigh(?:s|ing)?|mull\w*|eye(?:s|ing)|courting|courts|"
         r"approached|sound\w* out|in early-stage|early-stage talks|nears? (?:a )?deal|nearing (?:a )?deal|"
         r"talks (?:for|over)|den(?:y|ies|ied) (?:a |the )?(?:\w+ )?reports?|reports? that|"
         r"close to (?:a )?deal|plan(?:s|ned)? to announce|would (?:buy|invest|take|build|supply|partner)|"
@@ -191,10 +194,18 @@ SIGNALS: list[Rule] = [
     rule(
         "off:mining",
         "haul mining mine iron",
-        r"(?:(?<!electric )(?<!battery-electric )(?<!long-)(?<!long )haul trucks?|mining (?:operations?|equipment|trucks?|fleets?|sites?)|"
+        r"(?:(?<!electric )(?<!battery-electric )(?<!long-)(?<!long )haul trucks?|"
+        r"mining (?:operations?|equipment|trucks?|fleets?|sites?)|"
         r"mine sites?|iron ore)\b",
-        examples=("Vale and Caterpillar expand their autonomous mining operation", "autonomous haul trucks at iron ore mines"),
-        near_misses=("battery-electric haul trucks for BHP", "Vale will supply nickel to Tesla", "chargers for long-haul trucks"),
+        examples=(
+            "Vale and Caterpillar expand their autonomous mining operation",
+            "autonomous haul trucks at iron ore mines",
+        ),
+        near_misses=(
+            "battery-electric haul trucks for BHP",
+            "Vale will supply nickel to Tesla",
+            "chargers for long-haul trucks",
+        ),
     ),
     rule(
         "off:electronics",
@@ -335,7 +346,8 @@ SIGNALS: list[Rule] = [
     rule(
         "consumer_deals",
         "flash on sale deal deals price discount* coupon promo lowest all new best black cyber prime off",
-        r"(?:flash sale|on sale|sale price|(?<!strike )(?<!strikes )(?<!sign )(?<!signs )(?<!seal )(?<!seals )deals? on|price cuts?|discount\w*|coupon|promo code|lowest price|"
+        r"(?:flash sale|on sale|sale price|(?<!strike )(?<!strikes )(?<!sign )(?<!signs )(?<!seal )(?<!seals )"
+        r"deals? on|price cuts?|discount\w*|coupon|promo code|lowest price|"
         r"all-time low|new low|best buy|black friday|cyber monday|prime day|(?:(?<=% )|(?<=\d ))off)\b",
     ),
     rule(
