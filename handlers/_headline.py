@@ -38,7 +38,7 @@ EXIT_VERBS = frozenset("leave exit quit sell cut pull withdraw walk drop hand di
 _GAIN = re.compile(
     r"\b(?:full|sole|total|complete|100%) (?:control|ownership|owner)\b|\bbuys? out\b|\btakes? over\b"
 )
-_CONTRAST = frozenset(["over", "not", "instead", "unlike", "rather"])
+_CONTRAST = frozenset(["over", "not", "instead", "unlike", "rather", "beyond", "besides"])
 
 
 @dataclass(slots=True)
@@ -259,7 +259,8 @@ def contrasted(clauses: list[Clause], masked: str) -> set[int]:
     taking = ("take", "takes", "took", "taking", "taken")  # "takes over X" is no contrast
     out: set[int] = {s for c in clauses if not any(w in taking for w in c.words) for s in c.preps.get("over", [])}
     for match in re.finditer(
-        r"\b(?:not|unlike|instead of|rather than)\s+(?:(?:even|just|only|merely|the|a|an)\s+){0,2}?⟦(\d+)⟧",
+        r"\b(?:not|unlike|instead of|rather than|beyond|besides)\s+(?:(?:even|just|only|merely|the|a|an)\s+){0,2}?"
+        r"⟦(\d+)⟧",
         masked,
         re.I,
     ):

@@ -19,7 +19,7 @@ ALERTS = [
         "Magna Steyr to build GAC and Xpeng cars in Graz",
         "Contract manufacturer Magna Steyr will assemble electric models for GAC and XPeng at its plant in "
         "Graz, Austria, for European customers from next year.",
-        {"Magna Steyr", "GAC", "XPeng"},
+        {"Magna", "GAC", "XPeng"},
         "manufacturing",
         "announced",
     ),
@@ -310,3 +310,30 @@ def test_a_venture_named_after_its_owners_beside_both_is_not_a_third_party(handl
     )
     assert detection is not None and detection.alert
     assert set(detection.partners) == {"Volkswagen", "JAC"}
+
+
+def test_a_headline_company_named_by_contrast_or_in_an_aside_is_no_partner(handler: EvPartnershipHandler) -> None:
+    beyond = handler.detect(Item(id="b", title="Wawa-branded EV chargers are expanding beyond Tesla"))
+    assert beyond is not None and "Tesla" not in beyond.partners
+    aside = handler.detect(
+        Item(
+            id="a",
+            title="AT&T pilots Rivian vans as Amazon exclusivity ends",
+            summary="Rivian said AT&T will pilot its electric commercial vans, its first customer outside Amazon.",
+        )
+    )
+    assert aside is not None and aside.alert
+    assert set(aside.partners) == {"AT&T", "Rivian"}
+
+
+def test_a_party_two_lede_cues_name_is_counted_once(handler: EvPartnershipHandler) -> None:
+    found = handler.detect(
+        Item(
+            id="h",
+            title="Honda buys out EV battery plant in the US for nearly $3B",
+            summary="Honda agreed to buy its co-owned EV battery plant in Ohio from LG Energy Solution.",
+        )
+    )
+    assert found is not None and found.alert
+    assert set(found.partners) == {"Honda", "LG Energy Solution"}
+    assert (found.kind, found.stage) == ("joint_venture", "ended")
