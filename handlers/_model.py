@@ -183,7 +183,8 @@ def ev_note(model: Model, unigrams: set[str], rules_ev: float, *, rules_say_ev: 
     return f"EV judgement: the statistical model {p:.2f} says {says} ({agree})"
 
 
+_KIND_WORDS = {"joint_venture": "a joint venture", "investment": "an investment", "other": "another kind of deal"}
+
+
 def _kind_words(kind: Kind) -> str:
-    return {"joint_venture": "a joint venture", "other": "another kind of deal", "investment": "an investment"}.get(
-        kind, f"a {kind} deal"
-    )
+    return _KIND_WORDS.get(kind, f"a {kind} deal")
