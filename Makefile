@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run demo test check lint typecheck imports bench eval clean
+.PHONY: run demo test check lint typecheck imports bench eval model clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/digest.py
 	$(BIN)/python bench/digest_recovery.py --trials 3
+
+# The statistical second opinion (handlers/second_opinion.json): the same data gives the same file.
+model: $(VENV)/.installed
+	$(BIN)/python bench/train_model.py
 
 eval: $(VENV)/.installed
 	$(BIN)/evradar eval tests/data/corpus/more.jsonl --split tune

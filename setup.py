@@ -15,6 +15,7 @@ setup(
     package_dir=CONFIG,
     package_data={
         "bot.run": ["templates/*.html"],
+        "handlers": ["second_opinion.json"],
         "evradar_config": ["*.toml", "*.yml"],
         "evradar_config.companies": ["*.toml"],
         "evradar_config.samples": ["*.xml"],

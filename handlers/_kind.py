@@ -368,26 +368,31 @@ def _unhedged_jv(sent: Sentence) -> bool:
 
 def decide(sents: Sequence[Sentence], *, ended: bool, sectors: Sequence[str]) -> Kind:
     """The kind of the deal the headline and lede report; see the module docstring."""
+    return decide_with_cue(sents, ended=ended, sectors=sectors)[0]
+
+
+def decide_with_cue(sents: Sequence[Sentence], *, ended: bool, sectors: Sequence[str]) -> tuple[Kind, bool]:
+    """The kind, and whether a decisive phrase said so (False: partner sectors or leaning words did)."""
     if ended and any(_names_venture(s) for s in sents):
-        return "joint_venture"  # an exit from a venture ends that venture, however it is told
-    kind = _main(sents, sectors)
+        return "joint_venture", True  # an exit from a venture ends that venture, however it is told
+    kind, decisive = _main(sents, sectors)
     autonomy = any(s.has("k:autonomy") for s in sents)
     if kind == "supply" and autonomy and not any(s in _VEHICLE_MAKERS for s in sectors):
-        return "technology"  # robotaxis on a ride-hailing app: the self-driving technology is the deal
+        return "technology", decisive  # robotaxis on a ride-hailing app: the self-driving technology is the deal
     building = any(s.has("k:make cars") or s.has("k:assembly") for s in sents)
     if kind in ("other", "supply", "technology") and "contract_manufacturer" in sectors and building:
-        return "manufacturing"  # a contract manufacturer building or assembling for the other side
-    return kind
+        return "manufacturing", decisive  # a contract manufacturer building or assembling for the other side
+    return kind, decisive
 
 
-def _main(sents: Sequence[Sentence], sectors: Sequence[str]) -> Kind:
+def _main(sents: Sequence[Sentence], sectors: Sequence[str]) -> tuple[Kind, bool]:
     for sent in sents:
         kinds = decisive_kinds(sent)
         if kinds:
-            return kinds[0]
+            return kinds[0], True
     by_sector = next((SECTOR_KIND[s] for s in sectors if s in SECTOR_KIND), None)
     if by_sector is not None:
-        return by_sector  # no decisive words: who the partner is says what the deal is
+        return by_sector, False  # no decisive words: who the partner is says what the deal is
     leaning: dict[Kind, float] = {}
     for sent in sents:
         for name in sent.hits:
@@ -395,8 +400,8 @@ def _main(sents: Sequence[Sentence], sectors: Sequence[str]) -> Kind:
             if aspect is not None:
                 leaning[aspect.kind] = leaning.get(aspect.kind, 0.0) + aspect.lean * ROLE_WEIGHT[sent.role]
     if leaning and max(leaning.values()) > 0:
-        return max(PRECEDENCE, key=lambda k: leaning.get(k, 0.0))
-    return "other"
+        return max(PRECEDENCE, key=lambda k: leaning.get(k, 0.0)), False
+    return "other", False
 
 
 def _names_venture(sent: Sentence) -> bool:

@@ -23,6 +23,7 @@ from bot.core.models import Company, Detection, Item, Kind, Relation, Stage
 
 from . import HandlerContext, _kind
 from . import _lexicon as lx
+from . import _model as model
 from ._ev import judge, quick
 from ._mentions import story_mentions
 from ._passage import Passage, Role
@@ -58,6 +59,7 @@ class EvPartnershipHandler:
 
     def __init__(self, context: HandlerContext) -> None:
         self.index = CompanyIndex(context.companies, common_words=lx.COMMON_WORDS)
+        self.model: model.Model | None = model.load()  # the statistical second opinion; None: rules only
 
     def detect(self, item: Item) -> Detection | None:
         parts = sections(item.title, item.summary, item.content)
@@ -94,7 +96,7 @@ class EvPartnershipHandler:
             if s.role is Role.BACKGROUND and len({m.name for m in s.mentions}) >= 2 and _DEALISH.search(s.text)
         ]
         read(focus + background, children)
-        return _Verdict(self.index, focus, background).detection()
+        return _Verdict(self.index, focus, background, self.model).detection()
 
     def _children(self, names: set[str]) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -123,13 +125,17 @@ def _one_company(named: list[str], ev: tuple[bool, str]) -> Detection:
 class _Verdict:
     """Weighs one story's sentences into a detection."""
 
-    def __init__(self, index: CompanyIndex, sents: list[Sentence], background: list[Sentence]):
+    def __init__(
+        self, index: CompanyIndex, sents: list[Sentence], background: list[Sentence], second: model.Model | None
+    ):
         self.index = index
+        self.second = second
         self.sents = sents
         self.background = background
         self.title = sents[0] if sents and sents[0].role is Role.TITLE else None
         self.lede = [s for s in sents if s.role is Role.LEDE]
         self.reasons: list[str] = []
+        self._feats: tuple[set[str], set[str]] | None = None
 
     def detection(self) -> Detection:
         deal, strength = self._deal()
@@ -149,12 +155,15 @@ class _Verdict:
             score = min(score, ONE_PARTY_CAP)  # an alert is about EVs; the reasons say why this is not
         score = round(max(0.0, min(1.0, score)), 3)
         stage = _stage([s for s in (self.title, deal) if s is not None], self.lede[:2])
+        kind = self._kind(deal, partners, stage, alert=score >= THRESHOLD)
+        if self.second is not None and sqrt(strength) * penalty >= THRESHOLD and len(partners) >= 2:
+            self._note(ev)  # a deal that would alert if it were about EVs: show the second opinion on that
         return Detection(
             handler="ev_partnership",
             alert=score >= THRESHOLD,
             score=score,
             partners=tuple(partners),
-            kind=self._kind(deal, partners, stage),
+            kind=kind,
             stage=stage,
             evidence=self._evidence(partners, deal),
             ev=ev >= EV.ev,
@@ -187,12 +196,27 @@ class _Verdict:
         self.reasons.append(f'deal stated in the {best.role.value}: "{_clip(best.text)}"')
         return best, min(1.0, best_value)
 
-    def _kind(self, deal: Sentence | None, partners: list[str], stage: Stage) -> Kind:
+    def _kind(self, deal: Sentence | None, partners: list[str], stage: Stage, *, alert: bool) -> Kind:
         order = [s for s in (self.title, *self.lede[:3]) if s is not None]
         if deal is not None and deal not in order:
             order.append(deal)
         sectors = [c.sector for p in partners if (c := self.index.get(p))]
-        return _kind.decide(order, ended=stage == "ended", sectors=sectors)
+        kind, decisive = _kind.decide_with_cue(order, ended=stage == "ended", sectors=sectors)
+        if alert and not decisive and self.second is not None:  # a weak cue: ask the second opinion
+            kind, why = model.second_kind(self.second, self._features()[1], kind)
+            self.reasons += [why] if why else []
+        return kind
+
+    def _features(self) -> tuple[set[str], set[str]]:
+        if self._feats is None:
+            self._feats = model.features(self.sents, lambda n: c.sector if (c := self.index.get(n)) else "")
+        return self._feats
+
+    def _note(self, ev: float) -> None:
+        """The second opinion on EV relevance, shown beside an uncertain judgement of the rules."""
+        if self.second is not None and self.second.thresholds.ev_band[0] <= ev < self.second.thresholds.ev_band[1]:
+            note = model.ev_note(self.second, self._features()[0], ev, rules_say_ev=ev >= EV.ev)
+            self.reasons += [note] if note else []
 
     def _partners(self) -> list[str]:
         """Headline parties first; the lede's deal sentences fill in a missing counterparty."""

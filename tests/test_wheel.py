@@ -72,15 +72,17 @@ def test_the_bundled_configuration_and_demo_are_found(installed: Path, tmp_path:
     assert "Stellantis × Leapmotor" in ran.stdout
 
 
-def test_the_web_pages_templates_and_company_files_are_in_the_installed_package(installed: Path) -> None:
+def test_the_web_pages_templates_company_files_and_model_are_in_the_installed_package(installed: Path) -> None:
     python = installed.with_name("python")
     script = (
         "import importlib.resources as r; "
         "print(r.files('bot.run').joinpath('templates/base.html').is_file(), "
-        "len(list(r.files('evradar_config').joinpath('companies').iterdir())))"
+        "len(list(r.files('evradar_config').joinpath('companies').iterdir())), "
+        "r.files('handlers').joinpath('second_opinion.json').is_file())"
     )
     shown = _run(python, "-c", script, cwd=installed.parent)
     assert shown.returncode == 0, shown.stderr
-    has_templates, company_files = shown.stdout.split()
+    has_templates, company_files, has_model = shown.stdout.split()
     assert has_templates == "True"
     assert int(company_files) >= 14
+    assert has_model == "True"
