@@ -147,16 +147,21 @@ def _coordinated(text: str, mentions: list[Mention]) -> list[Mention]:
 def _spelled_out(title: str, lede: list[str], local: dict[str, tuple[str, bool]]) -> dict[str, tuple[str, bool]]:
     """A headline acronym the lede spells out: "BII" for "British International Investment"."""
     out: dict[str, tuple[str, bool]] = {}
+    spans: list[tuple[str, str, str]] | None = None  # (words, initials, last word) of the lede's capitalised runs
     for match in _ALLCAPS.finditer(title):
         acronym = match.group()
         if acronym in _NOT_ACRONYMS or acronym in local:
             continue
-        for text in lede:
-            for span in _SPAN.finditer(text):
-                words = [w for w in span.group().split() if w != "of"]
-                if "".join(w[0] for w in words) == acronym and words[-1].lower() not in _NOT_FIRMS:
-                    out[acronym] = (span.group(), False)
-                    out[span.group()] = (span.group(), False)
+        if spans is None:  # read the lede once, however many acronyms the headline has
+            spans = []
+            for text in lede:
+                for span in _SPAN.finditer(text):
+                    words = [w for w in span.group().split() if w != "of"]
+                    spans.append((span.group(), "".join(w[0] for w in words), words[-1].lower()))
+        for found, initials, last in spans:
+            if initials == acronym and last not in _NOT_FIRMS:
+                out[acronym] = (found, False)
+                out[found] = (found, False)
     return out
 
 

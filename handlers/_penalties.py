@@ -120,7 +120,11 @@ def headline_deal(sent: Sentence) -> bool:
     """Deal or stage wording, even without two named parties ("rescue talks collapse")."""
     if sent.strength >= HEADLINE_DEAL_WORDS or sent.has("talks"):
         return True
-    return any(sent.has(c.name) for c in lx.CUES.values() if not c.bound and c.strength >= HEADLINE_DEAL_WORDS)
+    return any(name in sent.hits for name in _DEAL_WORD_CUES)
+
+
+# Unbound cues strong enough to state a deal in a headline, picked once rather than on every call.
+_DEAL_WORD_CUES = tuple(c.name for c in lx.CUES.values() if not c.bound and c.strength >= HEADLINE_DEAL_WORDS)
 
 
 def _many_stories(title: str) -> bool:

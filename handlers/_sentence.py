@@ -21,7 +21,7 @@ _SEPARATOR = " ;\n"
 _NO_SLOTS = str.maketrans("⟦⟧", "[]")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen, as Mention: built per deal cue, never assigned to
 class Link:
     """A deal cue and the parties it binds."""
 

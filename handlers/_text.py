@@ -119,7 +119,7 @@ def _next_starts_sentence(text: str, pos: int) -> bool:
     return bool(following) and following[0].lower() in _SENTENCE_STARTERS
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen, as Mention: built per item, never assigned to
 class Sections:
     """An item's text split into the part that carries the news and the rest."""
 

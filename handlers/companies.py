@@ -65,6 +65,8 @@ _PAIR = re.compile(r"([A-Za-z][A-Za-z0-9 ]{0,14}):\s*([A-Z0-9.\-]{1,12})")
 # The look back follows the first character, so the engine skips to capitals and digits first.
 _SUFFIX_TICKER = re.compile(r"([A-Z0-9](?<![\w.].)[A-Z0-9]{0,9}(?:-[A-Z])?)\.([A-Z]{1,2})\b")
 _BARE_TICKER = re.compile(r"\(\s*([A-Z]{1,5})\s*\)")
+# A suffixed ticker needs a dot before a capital; most text has none, and this is found far faster.
+_DOT_CAPITAL = re.compile(r"\.[A-Z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +173,9 @@ class CompanyIndex:
         if self._local_names is not None and not text.isascii():
             spans = _merge(spans, [m.span() for m in self._local_names.finditer(low)])
         for start, end in spans:
-            key = alias_key(text[start:end])
-            alias = self._exact.get(text[start:end]) or self._by_key.get(key)
+            surface = text[start:end]
+            key = alias_key(surface)
+            alias = self._exact.get(surface) or self._by_key.get(key)
             plural = False
             if alias is None and len(key) == 1:
                 alias, plural = self._by_key.get((key[0][:-1],)), True  # "Teslas"
@@ -185,7 +188,7 @@ class CompanyIndex:
                 possessive, end = True, end + 2
             elif text.startswith(("'", "’"), end) and text[end - 1] in "sS":
                 possessive, end = True, end + 1  # "Volkswagens'"
-            found.append(Mention(alias.name, start, end, True, possessive, weak=alias.weak, plural=plural))
+            found.append(Mention(alias.name, start, end, True, possessive, "", alias.weak, plural))
         return found
 
     def _unit(self, text: str, mention: Mention) -> Mention:
@@ -222,7 +225,7 @@ class CompanyIndex:
 
     def _tickered(self, text: str, known: list[Mention]) -> list[Mention]:
         found: list[Mention] = []
-        for match in _BRACKET_TICKERS.finditer(text):
+        for match in _BRACKET_TICKERS.finditer(text) if ":" in text else ():  # every form has a colon
             for exchange, symbol in _PAIR.findall(match.group(1)):
                 name = self.ticker(symbol, exchange.strip())
                 tag = f"{exchange.strip()}: {symbol}"
@@ -231,7 +234,7 @@ class CompanyIndex:
                 else:
                     found += named_before(text, known, match.start(), tag)
                 break
-        for match in _SUFFIX_TICKER.finditer(text):
+        for match in _SUFFIX_TICKER.finditer(text) if _DOT_CAPITAL.search(text) else ():
             name = self.ticker(match.group())
             if name:
                 found.append(Mention(name, match.start(), match.end(), True, ticker=match.group()))
