@@ -172,10 +172,10 @@ _cue(
     "investment",
     True,
     "rais* secur* receiv* land* get gets got",
-    rf"(?:rais\w+|secur\w+|receiv\w+|land\w*|get|gets|got){_GAP}(?:from|led by)\s+(?:new\s+|"
-    rf"existing\s+)?(?:investors?\s+|backer\s+)?{_SHORT}{_S}",
+    rf"(?:rais\w+|secur\w+|receiv\w+|land\w*|get|gets|got){_GAP}(?<!contract )(?<!contracts )(?<!order )"
+    rf"(?<!orders )(?:from|led by)\s+(?:new\s+|existing\s+)?(?:investors?\s+|backer\s+)?{_SHORT}{_S}",
     examples="Rivian raises $2.5 billion from Amazon",
-    misses="Rivian raises its output forecast",
+    misses="Rivian raises its output forecast | Infineon secures a power chip contract from Hyundai",
 )
 _cue(
     "order of",

@@ -49,6 +49,7 @@ _DEALISH = re.compile(
     re.IGNORECASE,
 )
 _FAMILY_WORDS = {"Group", "Holdings", "Holding"}
+_HOLDING_SECTORS = frozenset(["investor", "other"])  # groups and funds: their funds stay themselves
 _SUBORDINATE_HEAD = re.compile(r"\b(?:as|while|after|amid|despite|since|following)\b", re.IGNORECASE)
 
 
@@ -246,10 +247,18 @@ class _Verdict:
         if len([p for p in chosen if p not in owners]) >= 2:
             chosen = [p for p in chosen if p not in owners]  # a venture's owners are the partners
         chosen = [p for p in chosen if not self._owners_listed(p, chosen)]
-        partners = self._family(chosen)[:8]
+        partners = unique(self._arm_of(p) for p in self._family(chosen))[:8]
         if partners:
             self.reasons.append("partners: " + ", ".join(partners))
         return partners
+
+    def _arm_of(self, name: str) -> str:
+        """A company's venture-capital arm invests for it: "GM Ventures" is reported as General Motors."""
+        arm = self.index.get(name)
+        owner = self.index.get(arm.parent) if arm and arm.parent else None
+        if arm and owner and arm.sector == "investor" and owner.sector not in _HOLDING_SECTORS:
+            return owner.name
+        return name
 
     def _owners_listed(self, name: str, chosen: list[str]) -> bool:
         """A venture named after its owners ("JAC Volkswagen") beside all of them: the owners are the parties."""

@@ -337,3 +337,14 @@ def test_a_party_two_lede_cues_name_is_counted_once(handler: EvPartnershipHandle
     assert found is not None and found.alert
     assert set(found.partners) == {"Honda", "LG Energy Solution"}
     assert (found.kind, found.stage) == ("joint_venture", "ended")
+
+
+def test_a_carmakers_venture_arm_is_reported_as_the_carmaker_a_funds_unit_as_itself(
+    handler: EvPartnershipHandler,
+) -> None:
+    arm = handler.detect(Item(id="g", title="GM Ventures invests in battery start-up Mitra Chem for EV cathodes"))
+    assert arm is not None and set(arm.partners) == {"General Motors", "Mitra Chem"}
+    fund = handler.detect(
+        Item(id="t", title="TPG Rise Climate invests $1 billion in Tata Motors' electric vehicle unit")
+    )
+    assert fund is not None and "TPG Rise Climate" in fund.partners
