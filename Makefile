@@ -19,7 +19,7 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/python -m tests.browser
-	$(BIN)/python -m tests.with_postgres $(BIN)/python -m pytest -q
+	$(BIN)/python -m tests.with_postgres $(BIN)/python -m pytest -q -n 2 --dist loadgroup --durations=25
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check bot handlers tests bench

@@ -34,6 +34,11 @@ def handler(companies: tuple[Company, ...]) -> EvPartnershipHandler:
     return EvPartnershipHandler(HandlerContext(companies=companies))
 
 
+# For a test whose subject is not the store (signatures, transports): the PostgreSQL twin would only
+# repeat the SQLite one; the store's own tests, and every test that changes or reads it, keep both.
+sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database: a SQLite file, or a new database on the test PostgreSQL server."""

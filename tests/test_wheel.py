@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import ROOT
 from tests.fakes import clean_environment
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]  # one worker builds the wheel once
 SOURCES = ("bot", "handlers", "config", "pyproject.toml", "setup.py", "README.md")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import socket
@@ -9,9 +10,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
-from tests.conftest import ROOT
+import pytest
+
+from tests.conftest import ROOT, fresh_postgres_database
 from tests.fakes import clean_environment
 
 
@@ -35,8 +39,42 @@ def _evradar(tmp_path: Path, *args: str, timeout: float = 120, **env: str) -> su
     )
 
 
-def test_run_once_on_the_demo_config_prints_alerts_and_a_summary(database_url: str) -> None:
-    result = _evradar(database_url, "run", "--once", "--config", "config/demo.toml")
+class DemoRuns:
+    """Databases after `evradar run --once` on the demo config, one per kind, made on first use."""
+
+    def __init__(self, folder: Path, cleanup: contextlib.ExitStack) -> None:
+        self.folder, self.cleanup = folder, cleanup
+        self.done: dict[str, tuple[str, subprocess.CompletedProcess[str]]] = {}
+
+    def get(self, kind: str) -> tuple[str, subprocess.CompletedProcess[str]]:
+        if kind not in self.done:
+            url = (
+                f"sqlite:///{self.folder / 'cli.db'}"
+                if kind == "sqlite"
+                else self.cleanup.enter_context(fresh_postgres_database())
+            )
+            self.done[kind] = url, _evradar(url, "run", "--once", "--config", "config/demo.toml")
+        return self.done[kind]
+
+
+@pytest.fixture(scope="module")
+def demo_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoRuns]:
+    with contextlib.ExitStack() as cleanup:
+        yield DemoRuns(tmp_path_factory.mktemp("demo"), cleanup)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def demo_run(request: pytest.FixtureRequest, demo_runs: DemoRuns) -> tuple[str, subprocess.CompletedProcess[str]]:
+    """A database after the demo run, and what that run printed: one run serves the tests of the run itself
+    and of lookup, which reads what it stored."""
+    return demo_runs.get(request.param)
+
+
+@pytest.mark.xdist_group("demo-run")  # one worker, so one demo run serves both
+def test_run_once_on_the_demo_config_prints_alerts_and_a_summary(
+    demo_run: tuple[str, subprocess.CompletedProcess[str]],
+) -> None:
+    database_url, result = demo_run
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("⚡") >= 8
     assert "Stellantis × Leapmotor" in result.stdout
@@ -117,8 +155,10 @@ def test_feeds_check_reads_a_local_feed(tmp_path: Path) -> None:
     assert "readable feed" in result.stdout and "18 items" in result.stdout
 
 
-def test_lookup_answers_from_the_store_after_a_run(database_url: str) -> None:
-    _evradar(database_url, "run", "--once", "--config", "config/demo.toml")
+@pytest.mark.xdist_group("demo-run")  # one worker, so one demo run serves both
+def test_lookup_answers_from_the_store_after_a_run(demo_run: tuple[str, subprocess.CompletedProcess[str]]) -> None:
+    database_url, ran = demo_run
+    assert ran.returncode == 0, ran.stderr
     found = _evradar(database_url, "lookup", "leapmotor", "--config", "config/demo.toml")
     assert found.returncode == 0 and "Stellantis × Leapmotor" in found.stdout
     unknown = _evradar(database_url, "lookup", "Zzyzx", "--config", "config/demo.toml")

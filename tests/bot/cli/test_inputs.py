@@ -95,7 +95,8 @@ def test_feeds_remove_refuses_a_feed_the_configuration_file_lists(tmp_path: Path
     listed = _evradar(tmp_path, "feeds", "add", SAMPLE.as_uri(), "--no-check", "--config", str(config))
     assert listed.returncode == 1 and "already listed in the configuration file" in " ".join(listed.stderr.split())
     assert _evradar(tmp_path, "run", "--once", "--config", str(config)).returncode == 0
-    refused = _evradar(tmp_path, "feeds", "remove", SAMPLE.as_uri(), "--config", str(config))
+    # Wide enough that the message's path is never wrapped, however deep the temporary folder is.
+    refused = _evradar(tmp_path, "feeds", "remove", SAMPLE.as_uri(), "--config", str(config), COLUMNS="1000")
     assert refused.returncode == 1
     said = " ".join(refused.stderr.split())
     assert str(config) in said and "remove its [[feeds]] entry there" in said

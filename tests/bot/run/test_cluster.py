@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import sys
 from collections.abc import AsyncIterator
@@ -131,6 +132,7 @@ async def test_three_instances_one_killed_every_alert_once_in_order_and_polling_
         log = (tmp_path / f"instance-{n}.log").open("w")
         bots.append(await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "run", cwd=ROOT, env=env, stdout=log, stderr=log,
+            start_new_session=True,  # its own process group: a kill takes its worker processes too
         ))  # fmt: skip
     try:
         async with asyncio.timeout(180):
@@ -141,7 +143,7 @@ async def test_three_instances_one_killed_every_alert_once_in_order_and_polling_
         slack.gate.clear()
         chat.gate.clear()
         await asyncio.sleep(1.0)
-        bots[0].send_signal(signal.SIGKILL)
+        os.killpg(bots[0].pid, signal.SIGKILL)  # the instance dies whole, as a lost machine does
         await bots[0].wait()
         hits_at_kill = len(feeds.requests)
         slack.gate.set()

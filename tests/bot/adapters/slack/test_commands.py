@@ -30,6 +30,7 @@ from bot.store import events as store_events
 from bot.store import feeds as store_feeds
 from bot.store import subscriptions as store_subscriptions
 from handlers.companies import CompanyIndex
+from tests.conftest import sqlite_only
 from tests.fakes import DEALS, store_with_deals
 from tests.slack_fake import APP_TOKEN, BOT_TOKEN, FakeSlack, Recorded, all_text, check_blocks
 
@@ -218,6 +219,7 @@ async def test_only_admins_may_subscribe_when_admins_are_named(
         {"age": 360.0},  # signed, but six minutes old
     ],
 )
+@sqlite_only
 async def test_forged_unsigned_and_stale_requests_get_401(
     fake: FakeSlack, start_slack: Start, tamper: dict[str, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -240,6 +242,7 @@ async def test_hostile_command_text_is_answered_safely(fake: FakeSlack, start_sl
     assert len(raw) < 5000
 
 
+@sqlite_only
 async def test_socket_mode_answers_without_a_public_url(fake: FakeSlack, store: Store, companies: Any) -> None:
     form = _form(fake, "xiaomi", reply="s1")
     fake.envelopes.append(
@@ -270,6 +273,7 @@ def test_built_only_when_slack_is_configured(fake: FakeSlack) -> None:
     assert build(_settings(fake)).name == "slack"  # type: ignore[union-attr]
 
 
+@sqlite_only
 async def test_without_a_signing_secret_nothing_is_mounted(fake: FakeSlack, store: Store, companies: Any) -> None:
     platform = build(Settings(secrets=Secrets(slack_bot_token=SecretStr(BOT_TOKEN))))
     assert isinstance(platform, SlackPlatform)
