@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from ._passage import Role
-from ._sentence import Sentence, unique
+from ._sentence import Sentence, unique, unique_sentences
 from ._weights import EV, EV_PRIOR
 from .companies import CompanyIndex
 
@@ -49,7 +49,7 @@ def judge(
     mixed = {m.group(1).lower() for s in sents for m in _MIXED.finditer(s.text)}
     against = [w for w in against if w.lower() not in mixed]
     first = next((s for s in sents if s.role is Role.LEDE), None)
-    lead = unique_sents([s for s in (head, deal, first) if s is not None])
+    lead = unique_sentences([s for s in (head, deal, first) if s is not None])
     found = unique(n for s in lead for n in s.hits if n in OFF_EV)
     domains = [OFF_EV[n][0] for n in found]
     lead_vehicle = [w for s in lead for w in s.words("ev")]  # vehicle wording where the deal is told
@@ -91,14 +91,6 @@ def quick(texts: Sequence[str], names: Sequence[str], index: CompanyIndex) -> tu
     if any((c := index.get(n)) and EV_PRIOR.get(c.sector, 0.0) >= EV.ev_sector for n in names):
         return True, "EV by who is named"
     return False, "not EV: no electric-vehicle wording, and no company that makes EVs, batteries or chargers"
-
-
-def unique_sents(sents: list[Sentence]) -> list[Sentence]:
-    out: list[Sentence] = []
-    for sent in sents:
-        if all(sent is not s for s in out):
-            out.append(sent)
-    return out
 
 
 def _prior(sents: Sequence[Sentence], partners: Sequence[str], index: CompanyIndex) -> float:

@@ -68,6 +68,15 @@ def unique(names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def unique_sentences(sents: Iterable[Sentence]) -> list[Sentence]:
+    """The sentences in order, each once (sentences compare by identity, not by text)."""
+    out: list[Sentence] = []
+    for sent in sents:
+        if all(sent is not s for s in out):
+            out.append(sent)
+    return out
+
+
 def masked(text: str, mentions: Sequence[Mention], first_slot: int = 0) -> str:
     """The sentence with each company replaced by its numbered slot (⟦0⟧, ⟦1⟧, …)."""
     if "⟦" in text or "⟧" in text:

@@ -28,7 +28,7 @@ from ._ev import judge, quick
 from ._mentions import story_mentions
 from ._passage import Passage, Role
 from ._penalties import penalties
-from ._sentence import Sentence, read, unique
+from ._sentence import Sentence, read, unique, unique_sentences
 from ._text import sections
 from ._weights import (
     ASIDE_FACTOR,
@@ -345,14 +345,6 @@ class _Verdict:
             kind = _kind.decide([sent], ended=False, sectors=())
             out.append(Relation(tuple(names), kind, _stage([sent]), sent.text))
         return tuple(out)
-
-
-def unique_sentences(sents: list[Sentence]) -> list[Sentence]:
-    out: list[Sentence] = []
-    for sent in sents:
-        if all(sent is not s for s in out):
-            out.append(sent)
-    return out
 
 
 def _stage(core: list[Sentence], nearby: Sequence[Sentence] = ()) -> Stage:

@@ -6,7 +6,7 @@ import asyncio
 import json
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import aiohttp
@@ -32,7 +32,7 @@ from bot.store import feeds as store_feeds
 from bot.store import subscriptions as store_subscriptions
 from handlers.companies import CompanyIndex
 from tests.conftest import sqlite_only
-from tests.discord_fake import APPLICATION_ID, BOT_TOKEN, GUILD_ID, FakeDiscord, check_payload, parse_multipart
+from tests.discord_fake import APPLICATION_ID, BOT_TOKEN, GUILD_ID, FakeDiscord, parse_multipart
 from tests.fakes import store_with_deals
 
 CHANNEL = "1100000000000000100"
@@ -41,25 +41,6 @@ ADMIN = "1100000000000000300"
 TOKEN = "interaction-token-abc"
 MANAGE_CHANNELS = 0x10
 CHANNEL_JSON = {"id": CHANNEL, "type": 0, "name": "ev-deals", "guild_id": str(GUILD_ID), "position": 0}
-
-
-@pytest.fixture(autouse=True)
-def restore_route_base() -> Iterator[None]:
-    before = discord.http.Route.BASE
-    yield
-    discord.http.Route.BASE = before
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = await FakeDiscord().start()
-    yield server
-    await server.close()
-    for call in server.calls:
-        if call.route in ("edit_webhook_message",) or (
-            call.route == "interaction_callback" and call.json["type"] == 4
-        ):
-            check_payload(call.json)
 
 
 @pytest.fixture

@@ -5,11 +5,10 @@ discord.py client against the fake Discord."""
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
-import discord.http
 import pytest
 
 from bot.adapters.discord.digest import digest_pages, part_of
@@ -24,20 +23,6 @@ from tests.discord_fake import BOT_TOKEN, WEBHOOK_ID, WEBHOOK_TOKEN, FakeDiscord
 CHANNEL_ID = "1100000000000000100"
 CHANNEL = Destination("discord", CHANNEL_ID)
 KEY = "morning|2026-03-09T08:00:00+01:00"
-
-
-@pytest.fixture(autouse=True)
-def restore_route_base() -> Iterator[None]:
-    before = discord.http.Route.BASE
-    yield
-    discord.http.Route.BASE = before
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = await FakeDiscord().start()
-    yield server
-    await server.close()
 
 
 @pytest.fixture

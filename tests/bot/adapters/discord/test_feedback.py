@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import discord
@@ -31,20 +31,6 @@ from tests.discord_fake import BOT_TOKEN, FakeDiscord, check_payload
 from tests.fakes import store_with_deals
 
 OTHER = "1100000000000000201"
-
-
-@pytest.fixture(autouse=True)
-def restore_route_base() -> Iterator[None]:
-    before = discord.http.Route.BASE
-    yield
-    discord.http.Route.BASE = before
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = await FakeDiscord().start()
-    yield server
-    await server.close()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,27 +18,10 @@ from bot.adapters.discord.platform import DiscordPlatform, build, parse_webhook_
 from bot.core.errors import ConfigError
 from bot.core.models import Alert, Delivered, DeliveryFailed, Destination, Source
 from bot.run.settings import Settings
-from tests.discord_fake import BOT_TOKEN, MESSAGE_ROUTES, WEBHOOK_ID, WEBHOOK_TOKEN, FakeDiscord, check_payload
+from tests.discord_fake import BOT_TOKEN, WEBHOOK_ID, WEBHOOK_TOKEN, FakeDiscord
 
 WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}"
 CHANNEL = "1100000000000000100"
-
-
-@pytest.fixture(autouse=True)
-def restore_route_base() -> Iterator[None]:
-    before = discord.http.Route.BASE
-    yield
-    discord.http.Route.BASE = before
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = await FakeDiscord().start()
-    yield server
-    await server.close()
-    for call in server.calls:  # whatever a test did, nothing it posted may break Discord's limits
-        if call.route in MESSAGE_ROUTES:
-            check_payload(call.json)
 
 
 def settings_for(fake: FakeDiscord, *, token: str | None = BOT_TOKEN, **discord_keys: Any) -> Settings:
