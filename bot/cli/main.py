@@ -23,7 +23,7 @@ from ..core.errors import ConfigError, EvradarError
 from ..core.loading import describe
 from ..core.models import Delivered, DeliveryFailed
 from ..core.settings import Settings, parse_duration
-from ..flow.classify import classify_lines
+from ..flow.classify import classify_input
 from ..flow.detection import DEFAULT_HANDLERS, config_file, load_companies, load_handlers
 from ..flow.evaluate import evaluate, is_holdout, read_labelled
 from ..flow.feedback_corpus import voted_precision
@@ -314,7 +314,8 @@ def _classify(args: argparse.Namespace) -> int:
     handlers = load_handlers(DEFAULT_HANDLERS, companies)
     source: TextIO = sys.stdin if args.file == "-" else _open(args.file)
     with source:
-        for verdict in classify_lines(source, handlers):
+        name = "stdin" if args.file == "-" else Path(args.file).name
+        for verdict in classify_input(source, handlers, name=name):
             sys.stdout.write(json.dumps(verdict, ensure_ascii=False) + "\n")
     return EXIT_OK
 

@@ -1,9 +1,11 @@
-"""`evradar classify`: JSON lines in, one verdict per line out, same order, no I/O besides."""
+"""`evradar classify`: JSON lines in, one verdict per line out, same order, no I/O besides; or one plain-text
+article in, one verdict out."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -14,6 +16,30 @@ from ..core.models import Detection, Item
 from .detection import detect
 
 MAX_LINE = 4 * 1024 * 1024  # longer input lines are refused, not parsed
+MAX_TEXT = 10 * 1024 * 1024  # a longer plain-text article is refused, not read
+
+
+def classify_input(lines: Iterable[str], handlers: Sequence[Handler], *, name: str) -> Iterator[dict[str, Any]]:
+    """JSON lines, or, when the input does not start with a JSON value, one plain-text article (the whole
+    input; its first line is the headline when it reads like one) whose verdict carries ``name`` as its id."""
+    rest = iter(lines)
+    head: list[str] = []
+    for line in rest:
+        head.append(line)
+        if line.strip():
+            break
+    first = head[-1].lstrip() if head else ""
+    if not first or first.startswith(("{", "[")):
+        yield from classify_lines(chain(head, rest), handlers)
+        return
+    text = "".join(chain(head, rest))
+    if len(text) > MAX_TEXT:
+        yield {"id": name, "error": f"the article is longer than {MAX_TEXT} characters"}
+        return
+    title, _, body = text.strip().partition("\n")
+    if len(title) > 160 or title.rstrip().endswith((".", "!", "?")):  # no headline line: the text is the story
+        title, body = "", text
+    yield verdict(name, detect(handlers, Item(id=name, title=title.strip(), content=body.strip())))
 
 
 def item_from_json(data: dict[str, Any]) -> Item:

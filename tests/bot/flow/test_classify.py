@@ -64,3 +64,23 @@ def test_missing_input_file_is_a_clear_error(tmp_path) -> None:
     result = _run("", str(tmp_path / "nope.jsonl"))
     assert result.returncode == 1
     assert "cannot read" in result.stderr
+
+
+def test_a_plain_text_article_is_read_as_one_story_named_after_its_file(tmp_path) -> None:
+    article = tmp_path / "xiaomi.txt"
+    article.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    result = _run("", str(article))
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 1 and out[0]["id"] == "xiaomi.txt"
+    assert out[0]["alert"] is True and set(out[0]["partners"]) == {"Xiaomi", "Great Wall Motor"}
+    assert (out[0]["kind"], out[0]["stage"]) == ("manufacturing", "talks")
+
+
+def test_plain_text_on_standard_input_takes_a_short_first_line_as_the_headline() -> None:
+    text = "Stellantis takes 21% stake in Leapmotor\nThe carmaker will pay 1.5 billion euros for the stake.\n"
+    result = _run(text, "-")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["id"] == "stdin" and out["alert"] is True
+    assert set(out["partners"]) == {"Stellantis", "Leapmotor"} and out["kind"] == "investment"
