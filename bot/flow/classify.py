@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from itertools import chain
 from typing import Any
 
 from handlers import Handler
