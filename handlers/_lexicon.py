@@ -246,7 +246,8 @@ ATTRIBUTIVE = re.compile(
 )
 # "Core Lithium's Tesla term sheet": a deal noun after the second name makes both parties.
 DEAL_NOUN = re.compile(
-    r"\s*(?:[\w-]+\s+){0,2}?(?:deal|contract|order|term sheet|agreement|partnership|pact|tie-?up|alliance|"
+    r"\s*(?:(?!(?:for|with|to|from|in|on|as|at|of)\b)[\w-]+\s+){0,2}?(?:deal|contract|order|term sheet|agreement|"
+    r"partnership|pact|tie-?up|alliance|"
     r"supply|offtake|talks)\b",
     re.IGNORECASE,
 )

@@ -28,7 +28,7 @@ from ._ev import judge, quick
 from ._mentions import story_mentions
 from ._passage import Passage, Role
 from ._penalties import penalties
-from ._sentence import Sentence, read, unique, unique_sentences
+from ._sentence import Link, Sentence, read, unique, unique_sentences
 from ._text import sections
 from ._weights import (
     ASIDE_FACTOR,
@@ -297,11 +297,14 @@ class _Verdict:
         )
 
     def _counterparties(self, name: str, names: list[str], parents: list[str]) -> bool:
-        """Two units of one group dealing with each other ("Volvo Cars stops funding Polestar")."""
+        """Two units of one group dealing with each other ("Volvo Cars stops funding Polestar", "Tata Motors
+        sources cells from Agratas"): a cue names one of them as the other's counterparty."""
         group = parents[names.index(name)]
         siblings = [n for n, p in zip(names, parents, strict=True) if n != name and p == group]
         links = [link for sent in self.sents for link in sent.links]
-        return any(link.pairs(name, sibling) for link in links for sibling in siblings)
+        return any(
+            link.pairs(name, sibling) or _across(link, name, sibling) for link in links for sibling in siblings
+        )
 
     def _which_of(self, child: str, parent: str) -> str:
         """A unit and its parent both named: are they counterparties, or one party twice?"""
@@ -345,6 +348,11 @@ class _Verdict:
             kind = _kind.decide([sent], ended=False, sectors=())
             out.append(Relation(tuple(names), kind, _stage([sent]), sent.text))
         return tuple(out)
+
+
+def _across(link: Link, a: str, b: str) -> bool:
+    """The link binds a and b from opposite sides: one is the counterparty it names, the other acts on it."""
+    return not link.cue.mutual and link.target in (a, b) and {a, b} <= set(link.parties)
 
 
 def _stage(core: list[Sentence], nearby: Sequence[Sentence] = ()) -> Stage:

@@ -348,3 +348,19 @@ def test_a_carmakers_venture_arm_is_reported_as_the_carmaker_a_funds_unit_as_its
         Item(id="t", title="TPG Rise Climate invests $1 billion in Tata Motors' electric vehicle unit")
     )
     assert fund is not None and "TPG Rise Climate" in fund.partners
+
+
+def test_two_units_of_one_group_on_opposite_sides_of_a_deal_stay_two_parties(
+    handler: EvPartnershipHandler,
+) -> None:
+    found = handler.detect(
+        Item(
+            id="s",
+            title="Tata Motors picks Tata Group's Agratas for cell supply",
+            summary="Tata Motors will source battery cells from Agratas, the battery business of parent Tata Sons.",
+        )
+    )
+    assert found is not None and found.alert
+    assert set(found.partners) == {"Tata Motors", "Agratas"}
+    together = handler.detect(Item(id="k", title="Hyundai and Kia sign a battery supply deal with SK On"))
+    assert together is not None and "Hyundai Motor Group" in together.partners
