@@ -357,7 +357,7 @@ def test_two_units_of_one_group_on_opposite_sides_of_a_deal_stay_two_parties(
         Item(
             id="s",
             title="Tata Motors picks Tata Group's Agratas for cell supply",
-            summary="Tata Motors will source battery cells from Agratas, the battery business of parent Tata Sons.",
+            summary="Tata Motors will source battery cells from Agratas, the battery arm of parent Tata Sons.",
         )
     )
     assert found is not None and found.alert
