@@ -351,8 +351,12 @@ class _Verdict:
 
 
 def _across(link: Link, a: str, b: str) -> bool:
-    """The link binds a and b from opposite sides: one is the counterparty it names, the other acts on it."""
-    return not link.cue.mutual and link.target in (a, b) and {a, b} <= set(link.parties)
+    """The link binds a and b from opposite sides: one is the counterparty it names, the other acts on it (a
+    link lists the acting side first, then the counterparty, then counterparties listed with it)."""
+    if link.cue.mutual or link.target not in (a, b) or not {a, b} <= set(link.parties):
+        return False
+    other = b if link.target == a else a
+    return link.parties.index(other) < link.parties.index(link.target)
 
 
 def _stage(core: list[Sentence], nearby: Sequence[Sentence] = ()) -> Stage:

@@ -364,3 +364,7 @@ def test_two_units_of_one_group_on_opposite_sides_of_a_deal_stay_two_parties(
     assert set(found.partners) == {"Tata Motors", "Agratas"}
     together = handler.detect(Item(id="k", title="Hyundai and Kia sign a battery supply deal with SK On"))
     assert together is not None and "Hyundai Motor Group" in together.partners
+    served = handler.detect(
+        Item(id="i", title="Infineon will supply silicon carbide chips to Hyundai and Kia EVs")
+    )
+    assert served is not None and set(served.partners) == {"Infineon", "Hyundai Motor Group"}
