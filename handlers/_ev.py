@@ -46,8 +46,9 @@ def judge(
     parts = unique(w for s in sents for w in s.words("ev_part"))
     against = unique(w for s in sents for w in s.words("not_ev"))
     against += [m.group() for s in sents if "cc" in s.text for m in _ENGINE_SIZE.finditer(s.text)]
-    mixed = {m.group(1).lower() for s in sents for m in _MIXED.finditer(s.text)}
-    against = [w for w in against if w.lower() not in mixed]
+    if against:
+        mixed = {m.group(1).lower() for s in sents for m in _MIXED.finditer(s.text)}
+        against = [w for w in against if w.lower() not in mixed]
     first = next((s for s in sents if s.role is Role.LEDE), None)
     lead = unique_sentences([s for s in (head, deal, first) if s is not None])
     found = unique(n for s in lead for n in s.hits if n in OFF_EV)

@@ -21,7 +21,7 @@ from bot.core.models import Company
 
 from ._words import alias_key
 
-__all__ = ["TOPICS", "Unit", "UnitResolver", "sentence_around"]
+__all__ = ["HOLDING_SECTORS", "TOPICS", "Unit", "UnitResolver", "sentence_around"]
 
 # Sectors whose companies are groups rather than operating firms.
 HOLDING_SECTORS = frozenset({"other", "investor"})

@@ -40,6 +40,7 @@ from ._weights import (
     THRESHOLD,
 )
 from .companies import CompanyIndex
+from .company_units import HOLDING_SECTORS
 
 __all__ = ["THRESHOLD", "EvPartnershipHandler"]
 # Background sentences are read for related deals only when they use deal words at all.
@@ -49,7 +50,6 @@ _DEALISH = re.compile(
     re.IGNORECASE,
 )
 _FAMILY_WORDS = {"Group", "Holdings", "Holding"}
-_HOLDING_SECTORS = frozenset(["investor", "other"])  # groups and funds: their funds stay themselves
 _SUBORDINATE_HEAD = re.compile(r"\b(?:as|while|after|amid|despite|since|following)\b", re.IGNORECASE)
 
 
@@ -256,7 +256,7 @@ class _Verdict:
         """A company's venture-capital arm invests for it: "GM Ventures" is reported as General Motors."""
         arm = self.index.get(name)
         owner = self.index.get(arm.parent) if arm and arm.parent else None
-        if arm and owner and arm.sector == "investor" and owner.sector not in _HOLDING_SECTORS:
+        if arm and owner and arm.sector == "investor" and owner.sector not in HOLDING_SECTORS:
             return owner.name
         return name
 

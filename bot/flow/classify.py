@@ -32,10 +32,14 @@ def classify_input(lines: Iterable[str], handlers: Sequence[Handler], *, name: s
     if not first or first.startswith(("{", "[")):
         yield from classify_lines(chain(head, rest), handlers)
         return
-    text = "".join(chain(head, rest))
-    if len(text) > MAX_TEXT:
-        yield {"id": name, "error": f"the article is longer than {MAX_TEXT} characters"}
-        return
+    pieces, size = [], 0
+    for line in chain(head, rest):  # stop reading once the text is too long
+        pieces.append(line)
+        size += len(line)
+        if size > MAX_TEXT:
+            yield {"id": name, "error": f"the article is longer than {MAX_TEXT} characters"}
+            return
+    text = "".join(pieces)
     title, _, body = text.strip().partition("\n")
     if len(title) > 160 or title.rstrip().endswith((".", "!", "?")):  # no headline line: the text is the story
         title, body = "", text

@@ -313,13 +313,12 @@ def test_a_venture_named_after_its_owners_beside_both_is_not_a_third_party(handl
 
 
 def test_a_headline_company_named_by_contrast_or_in_an_aside_is_no_partner(handler: EvPartnershipHandler) -> None:
-    beyond = handler.detect(Item(id="b", title="Wawa-branded EV chargers are expanding beyond Tesla"))
+    beyond = handler.detect(_item("Wawa-branded EV chargers are expanding beyond Tesla"))
     assert beyond is not None and "Tesla" not in beyond.partners
     aside = handler.detect(
-        Item(
-            id="a",
-            title="AT&T pilots Rivian vans as Amazon exclusivity ends",
-            summary="Rivian said AT&T will pilot its electric commercial vans, its first customer outside Amazon.",
+        _item(
+            "AT&T pilots Rivian vans as Amazon exclusivity ends",
+            "Rivian said AT&T will pilot its electric commercial vans, its first customer outside Amazon.",
         )
     )
     assert aside is not None and aside.alert
@@ -328,10 +327,9 @@ def test_a_headline_company_named_by_contrast_or_in_an_aside_is_no_partner(handl
 
 def test_a_party_two_lede_cues_name_is_counted_once(handler: EvPartnershipHandler) -> None:
     found = handler.detect(
-        Item(
-            id="h",
-            title="Honda buys out EV battery plant in the US for nearly $3B",
-            summary="Honda agreed to buy its co-owned EV battery plant in Ohio from LG Energy Solution.",
+        _item(
+            "Honda buys out EV battery plant in the US for nearly $3B",
+            "Honda agreed to buy its co-owned EV battery plant in Ohio from LG Energy Solution.",
         )
     )
     assert found is not None and found.alert
@@ -342,11 +340,9 @@ def test_a_party_two_lede_cues_name_is_counted_once(handler: EvPartnershipHandle
 def test_a_carmakers_venture_arm_is_reported_as_the_carmaker_a_funds_unit_as_itself(
     handler: EvPartnershipHandler,
 ) -> None:
-    arm = handler.detect(Item(id="g", title="GM Ventures invests in battery start-up Mitra Chem for EV cathodes"))
+    arm = handler.detect(_item("GM Ventures invests in battery start-up Mitra Chem for EV cathodes"))
     assert arm is not None and set(arm.partners) == {"General Motors", "Mitra Chem"}
-    fund = handler.detect(
-        Item(id="t", title="TPG Rise Climate invests $1 billion in Tata Motors' electric vehicle unit")
-    )
+    fund = handler.detect(_item("TPG Rise Climate invests $1 billion in Tata Motors' electric vehicle unit"))
     assert fund is not None and "TPG Rise Climate" in fund.partners
 
 
@@ -354,17 +350,14 @@ def test_two_units_of_one_group_on_opposite_sides_of_a_deal_stay_two_parties(
     handler: EvPartnershipHandler,
 ) -> None:
     found = handler.detect(
-        Item(
-            id="s",
-            title="Tata Motors picks Tata Group's Agratas for cell supply",
-            summary="Tata Motors will source battery cells from Agratas, the battery arm of parent Tata Sons.",
+        _item(
+            "Tata Motors picks Tata Group's Agratas for cell supply",
+            "Tata Motors will source battery cells from Agratas, the battery arm of parent Tata Sons.",
         )
     )
     assert found is not None and found.alert
     assert set(found.partners) == {"Tata Motors", "Agratas"}
-    together = handler.detect(Item(id="k", title="Hyundai and Kia sign a battery supply deal with SK On"))
+    together = handler.detect(_item("Hyundai and Kia sign a battery supply deal with SK On"))
     assert together is not None and "Hyundai Motor Group" in together.partners
-    served = handler.detect(
-        Item(id="i", title="Infineon will supply silicon carbide chips to Hyundai and Kia EVs")
-    )
+    served = handler.detect(_item("Infineon will supply silicon carbide chips to Hyundai and Kia EVs"))
     assert served is not None and set(served.partners) == {"Infineon", "Hyundai Motor Group"}
