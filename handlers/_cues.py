@@ -19,18 +19,26 @@ _BOUND: list[CueRule] = []
 _cue = partial(register, _BOUND)
 
 # Cues that name their counterparty: the company in the slot is the partner.
+# "a plant next to X's site": the company only says where the money goes.
+_PLACED_BY = (
+    r"(?!(?:[^\s⟦;]++\s+){0,5}?(?:plants?|factor(?:y|ies)|gigafactor(?:y|ies)|facilit(?:y|ies)|sites?)\s+"
+    r"(?:next to|near|beside|alongside|close to|at)\s)"
+)
 _cue(
     "invests in",
     CUE.proof,
     "investment",
     True,
     "invest* put puts putting pour* inject* commit*",
+    rf"(?<!keeps its )(?<!keep its )(?<!kept its )(?<!retains its )(?<!retain its )(?<!retained its )"
     rf"(?:(?:invest\w*|pour\w*|inject\w*|commit\w*){_GAP}|(?:puts?|putting)\s+(?:(?:about|up to|another|nearly|"
     rf"some|an extra)\s+)?(?:[$€£¥]|rs\.?\s*|us\$|eur\s*|usd\s*)?\d[^\s⟦;]*(?:\s+[^\s⟦;]++){{0,4}}?\s+)"
-    rf"(?:in|into)\s+{_SHORT}{_S}",
+    rf"(?:in|into)\s+{_PLACED_BY}{_SHORT}{_S}",
     examples="Toyota invests $400 million in Pony.ai | Honda will pour $2 billion into Cruise | "
     "BII will put Rs 1,925 crore in Mahindra's EV unit",
-    misses="Toyota invests in a new plant in Kentucky | Waymo will put its driver in Hyundai's robotaxis",
+    misses="Toyota invests in a new plant in Kentucky | Waymo will put its driver in Hyundai's robotaxis | "
+    "AESC will invest $2 billion in a gigafactory next to Renault's Douai plant | "
+    "Ford and Rivian scrap their joint EV, though Ford keeps its investment in Rivian",
 )
 _cue(
     "stake in",
@@ -51,9 +59,10 @@ _cue(
     "take takes took taking buy buys bought buying acquire* own owns",
     rf"(?:take|takes|took|taking|buy|buys|bought|buying|acquire\w*|own|owns)\s+(?:up to |about |around |"
     rf"nearly |roughly |more than |a |an )*(?:{_QTY}\s*%|{_QTY}|half|majority|minority|control)\s+"
-    rf"(?:stake\s+)?(?:of|in)\s+{_SHORT}{_S}",
+    rf"(?:stake\s+)?(?:of|in)\s+{_SHORT}{_S}"
+    r"(?!(?:'s|’s)?(?:\s+[\w-]+){0,3}\s+(?:output|production|capacity|supply|supplies|volumes?|sales)\b)",
     examples="Stellantis buys 21% of Leapmotor | Volkswagen will take a majority of Scout Motors",
-    misses="Tesla takes 20% of the market",
+    misses="Tesla takes 20% of the market | Tesla to take a fifth of Ganfeng's lithium hydroxide output",
 )
 _cue(
     "pays for share of",
@@ -166,16 +175,25 @@ _cue(
     "the German factory will use batteries from BYD",
     misses="Tesla buys back shares",
 )
+# Money named between the verb and "from": an amount, funding, a round.
+_MONEY_GAP = (
+    r"(?:\s+[^\s⟦;]++){0,6}?\s+(?:[$€£¥]|(?:us|c|a)\$|rs\.?\s|inr\s|\d[\d,.]*\s*(?:billion|million|bn|mn|m|crore|"
+    r"lakh|yuan|euros?|dollars?|won|yen|rupees?)\b|(?:fresh |new |more )?(?:funding|financing|investment|capital|"
+    r"backing|cash|money|loans?)\b|series [a-f]\b|(?:funding |investment |seed )?round\b)"
+    r"[^\s⟦;]*+(?:\s+[^\s⟦;]++){0,6}?\s+"
+)
 _cue(
     "raises from",
     CUE.strong,
     "investment",
     True,
     "rais* secur* receiv* land* get gets got",
-    rf"(?:rais\w+|secur\w+|receiv\w+|land\w*|get|gets|got){_GAP}(?<!contract )(?<!contracts )(?<!order )"
-    rf"(?<!orders )(?:from|led by)\s+(?:new\s+|existing\s+)?(?:investors?\s+|backer\s+)?{_SHORT}{_S}",
-    examples="Rivian raises $2.5 billion from Amazon",
-    misses="Rivian raises its output forecast | Infineon secures a power chip contract from Hyundai",
+    rf"(?:rais\w+|secur\w+|receiv\w+|land\w*|get|gets|got)(?={_MONEY_GAP}(?:from|led by)\b){_GAP}"
+    rf"(?:from|led by)\s+(?:new\s+|existing\s+)?(?:investors?\s+|backer\s+)?{_SHORT}{_S}",
+    examples="Rivian raises $2.5 billion from Amazon | Nio secures fresh funding from Tencent | "
+    "Rimac gets a Series C led by Porsche",
+    misses="Rivian raises its output forecast | Infineon secures a power chip contract from Hyundai | "
+    "GM secures cobalt from Glencore | VinFast lands order for 25,000 taxis from Green SM",
 )
 _cue(
     "order of",

@@ -14,6 +14,7 @@ leaning words.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -40,6 +41,7 @@ class Aspect:
     directional: bool = False  # one side builds the other's cars: beats even a joint venture
 
 
+_SLOT = re.compile(r"⟦\d+⟧(?:'s)?")
 ASPECTS: dict[str, Aspect] = {}
 ASPECT_RULES: list[Rule] = []
 
@@ -371,28 +373,33 @@ def decide(sents: Sequence[Sentence], *, ended: bool, sectors: Sequence[str]) ->
     return decide_with_cue(sents, ended=ended, sectors=sectors)[0]
 
 
-def decide_with_cue(sents: Sequence[Sentence], *, ended: bool, sectors: Sequence[str]) -> tuple[Kind, bool]:
-    """The kind, and whether a decisive phrase said so (False: partner sectors or leaning words did)."""
+def decide_with_cue(sents: Sequence[Sentence], *, ended: bool, sectors: Sequence[str]) -> tuple[Kind, bool, str]:
+    """The kind, whether a decisive phrase said so (False: partner sectors or leaning words did), and why."""
     if ended and any(_names_venture(s) for s in sents):
-        return "joint_venture", True  # an exit from a venture ends that venture, however it is told
-    kind, decisive = _main(sents, sectors)
+        return "joint_venture", True, "an exit from a venture"  # however it is told
+    kind, decisive, why = _main(sents, sectors)
     autonomy = any(s.has("k:autonomy") for s in sents)
     if kind == "supply" and autonomy and not any(s in _VEHICLE_MAKERS for s in sectors):
-        return "technology", decisive  # robotaxis on a ride-hailing app: the self-driving technology is the deal
+        # robotaxis on a ride-hailing app: the self-driving technology is the deal
+        return "technology", decisive, "self-driving vehicles for a firm that does not make them"
     building = any(s.has("k:make cars") or s.has("k:assembly") for s in sents)
     if kind in ("other", "supply", "technology") and "contract_manufacturer" in sectors and building:
-        return "manufacturing", decisive  # a contract manufacturer building or assembling for the other side
-    return kind, decisive
+        return "manufacturing", decisive, "a contract manufacturer builds for the other side"
+    return kind, decisive, why
 
 
-def _main(sents: Sequence[Sentence], sectors: Sequence[str]) -> tuple[Kind, bool]:
-    for sent in sents:
-        kinds = decisive_kinds(sent)
-        if kinds:
-            return kinds[0], True
-    by_sector = next((SECTOR_KIND[s] for s in sectors if s in SECTOR_KIND), None)
-    if by_sector is not None:
-        return by_sector, False  # no decisive words: who the partner is says what the deal is
+def _main(sents: Sequence[Sentence], sectors: Sequence[str]) -> tuple[Kind, bool, str]:
+    # A lede sentence told as background ("Ford had earlier invested in Redwood") decides last.
+    told = [s for s in sents if s.role is Role.TITLE or not s.has("background")]
+    decided = _decisive(told)
+    if decided is not None:
+        return decided
+    by_sector = next(((s, SECTOR_KIND[s]) for s in sectors if s in SECTOR_KIND), None)
+    if by_sector is not None:  # no decisive words: who the partner is says what the deal is
+        return by_sector[1], False, f"a {by_sector[0].replace('_', ' ')} company among the partners"
+    decided = _decisive([s for s in sents if s not in told])
+    if decided is not None:
+        return decided
     leaning: dict[Kind, float] = {}
     for sent in sents:
         for name in sent.hits:
@@ -400,8 +407,33 @@ def _main(sents: Sequence[Sentence], sectors: Sequence[str]) -> tuple[Kind, bool
             if aspect is not None:
                 leaning[aspect.kind] = leaning.get(aspect.kind, 0.0) + aspect.lean * ROLE_WEIGHT[sent.role]
     if leaning and max(leaning.values()) > 0:
-        return max(PRECEDENCE, key=lambda k: leaning.get(k, 0.0)), False
-    return "other", False
+        return max(PRECEDENCE, key=lambda k: leaning.get(k, 0.0)), False, "words that lean to it"
+    return "other", False, "no words name a kind"
+
+
+def _decisive(sents: Sequence[Sentence]) -> tuple[Kind, bool, str] | None:
+    """The kind the first sentence with a decisive aspect names, if any."""
+    for sent in sents:
+        kinds = decisive_kinds(sent)
+        if kinds:
+            words = _cause(sent, kinds[0])
+            return kinds[0], True, f'"{words}" in the {sent.role.value}' if words else f"the {sent.role.value}"
+    return None
+
+
+def _cause(sent: Sentence, kind: Kind) -> str:
+    """The words of the sentence that name this kind ("takes a 20% stake"), companies shown as "…"."""
+    matches = [
+        m for n, ms in sent.hits.items() if (a := ASPECTS.get(n)) and a.kind == kind and a.decisive for m in ms
+    ]
+    link = next((k for k in sent.links if _DECISIVE_CUES.get(k.cue.name) == kind), None)
+    if matches:
+        words = min(matches, key=lambda m: m.start()).group()
+    elif link is not None:
+        words = link.cue.name
+    else:
+        return ""
+    return _SLOT.sub("…", words).strip()
 
 
 def _names_venture(sent: Sentence) -> bool:

@@ -168,7 +168,7 @@ def second_kind(model: Model, kind_features: set[str], rules: Kind) -> tuple[Kin
     kind, p = model.kind(kind_features)
     if kind == rules or p < model.thresholds.kind:
         return rules, ""
-    why = f"kind: the statistical model is {p:.0%} sure this is {_kind_words(kind)}"
+    why = f"kind: the statistical model is {p:.0%} sure this is {kind_words(kind)}"
     return kind, f"{why}, where the wording only hinted at {rules}"
 
 
@@ -186,5 +186,5 @@ def ev_note(model: Model, unigrams: set[str], rules_ev: float, *, rules_say_ev: 
 _KIND_WORDS = {"joint_venture": "a joint venture", "investment": "an investment", "other": "another kind of deal"}
 
 
-def _kind_words(kind: Kind) -> str:
+def kind_words(kind: Kind) -> str:
     return _KIND_WORDS.get(kind, f"a {kind} deal")

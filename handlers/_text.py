@@ -98,12 +98,10 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     while begin > 0 and (text[begin - 1].isalnum() or text[begin - 1] in ".&'"):
         begin -= 1
     word = text[begin:dot].lower()
-    if len(word) == 1 and word.isalpha():
-        return True  # an initial: "J.B. Straubel", "U.S."
     if word in _ABBREVIATIONS:
         # "Corp." ends a sentence only when a capitalised sentence clearly follows.
         return not _next_starts_sentence(text, dot + 1)
-    return False
+    return all(len(part) == 1 and part.isalpha() for part in word.split("."))  # initials: "J. Smith", "J.B."
 
 
 _SENTENCE_STARTERS = frozenset(

@@ -202,10 +202,14 @@ class _Verdict:
         if deal is not None and deal not in order:
             order.append(deal)
         sectors = [c.sector for p in partners if (c := self.index.get(p))]
-        kind, decisive = _kind.decide_with_cue(order, ended=stage == "ended", sectors=sectors)
+        kind, decisive, cause = _kind.decide_with_cue(order, ended=stage == "ended", sectors=sectors)
         if alert and not decisive and self.second is not None:  # a weak cue: ask the second opinion
             kind, why = model.second_kind(self.second, self._features()[1], kind)
-            self.reasons += [why] if why else []
+            if why:
+                self.reasons.append(why)
+                return kind
+        if alert:
+            self.reasons.append(f"kind: {model.kind_words(kind)}, from {cause}")
         return kind
 
     def _features(self) -> tuple[set[str], set[str]]:
