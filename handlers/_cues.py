@@ -240,6 +240,12 @@ _cue(
     examples="Tesla signs a contract with Ganfeng | Uber strikes a partnership with BYD",
     misses="Tesla signs a contract for a new plant",
 )
+# What is made for someone that makes the deal a supply, not contract manufacturing of vehicles.
+_PARTS = (
+    r"(?:cells?|batter(?:y|ies)|cathodes?|anodes?|materials?|precursors?|chips?|semiconductors?|components?|parts|"
+    r"modules?|packs?|motors?|plants?|factor(?:y|ies)|gigafactor(?:y|ies)|facilit(?:y|ies))"
+)
+_GAP_NO_COMMA = r"(?:\s+[^\s⟦;,]++){0,8}?\s+"
 _cue(
     "builds for",
     CUE.strong,
@@ -247,10 +253,11 @@ _cue(
     True,
     "build builds building built make makes making made produc* assembl* manufactur*",
     rf"(?:build|builds|building|built|make|makes|making|made|produce\w*|assembl\w*|manufactur\w*)"
-    rf"(?:\s+[^\s⟦;,]++){{0,8}}?\s+for\s+{_S}"
+    rf"(?!(?:\s+[^\s⟦;,]++){{0,6}}?\s+{_PARTS}\s+for\s){_GAP_NO_COMMA}for\s+{_S}"
     rf"(?!'s\s+(?:[\w-]+\s+)?(?:fleets?|services?|network|platform|app|drivers|riders|customers|users)\b)",
     examples="Foxconn will build electric cars for Fisker",
-    misses="Foxconn will build a plant for batteries | a purpose-built robotaxi for Cruise's fleet",
+    misses="Foxconn will build a plant for batteries | a purpose-built robotaxi for Cruise's fleet | "
+    "they will mass-produce cathode material for Toyota's batteries",
 )
 _cue(
     "builds cars of",
@@ -274,11 +281,12 @@ _cue(
     "manufacturing",
     True,
     "at in using use uses into",
-    rf"(?:at|in|using|use|uses|into)\s+(?:one of\s+)?{_S}(?:'s)?\s+(?:[\w-]+\s+){{0,3}}?"
+    rf"(?:at|in|using|use|uses|into)\s+(?:one of\s+)?{_S}(?:'s)?\s+(?:(?!{_PARTS}\s|silicon\s|lithium\s)[\w-]+\s+){{0,3}}?"
     rf"(?:plants?|factory|factories|facility|facilities|site|assembly line)\b",
     near=16,
     examples="Xiaomi will make its EVs at Great Wall's factory",
-    misses="Xiaomi will make its EVs at a new factory",
+    misses="Xiaomi will make its EVs at a new factory | ZF will invest in Wolfspeed's silicon carbide plant | "
+    "Tesla will use gear at CATL's battery plant",
 )
 _cue(
     "built by",

@@ -195,6 +195,41 @@ VENTURES: list[Rule] = [
     ),
     rule(
         "venture_named",
+        "set sets setting form forms formed forming create creates created creating establish* found founded "
+        "founding",
+        rf"(?:(?:set|sets|setting) up|form|forms|formed|forming|create|creates|created|creating|establish\w*|"
+        rf"found|founded|founding)\s+(?:(?:a|an|the|new|joint|their|its)\s+)*(?:(?:[\w-]+\s+){{0,4}}?"
+        rf"(?:company|firm|venture|entity|business|corporation)\s*,?\s+(?:called\s+|named\s+)?\(?)?{SLOT}"
+        rf"(?!'s)(?=\s*\)?\s*(?:,|\.|;|$|to\b|that\b|which\b|as\b|in\b|with\b|for\b|\())",
+        examples=(
+            "ENEOS and Honda agreed to set up Gachaco, a company that will run swap stations",
+            "BMW and Daimler formed a new company called Ionity to build chargers",
+        ),
+        near_misses=("Toyota set up Panasonic's former plant", "the pair will form Honda's biggest venture"),
+    ),
+    rule(
+        "venture_named",
+        "launch*",
+        rf"launch\w*\s+(?:(?:a|an|the|new|joint)\s+)*(?:(?:[\w-]+\s+){{0,5}}?(?:company|firm|venture|corporation)"
+        rf"\s*,?\s+(?:called\s+|named\s+)?\(?{SLOT}|{SLOT}\s*\(\s*{SLOT}\s*\))",
+        examples=(
+            "PIF and Saudi Electricity launched the Electric Vehicle Infrastructure Company (EVIQ), 75% owned by PIF",
+            "Sony and Honda launched a new company called Afeela",
+        ),
+        near_misses=("Uber launches Lucid robotaxis with Nuro",),
+    ),
+    rule(
+        "venture_named",
+        "⟦",
+        rf"{SLOT}\s*,\s*(?:a|an|the)\s+(?:[\w-]+\s+){{0,5}}?(?:company|firm|business|venture)\s+(?:that|which)\s+"
+        rf"{SLOT}\s+(?:had\s+|has\s+)?(?:set up|formed|founded|created|launched|established)\s+with\s+{SLOT}"
+        rf"(?:\s*(?:,|and|&)\s*{SLOT})*",
+        after=(",", " ,"),
+        examples=("Ionity, the charging company that BMW set up with Daimler and Ford",),
+        near_misses=("Lucid, the company that Uber picked for robotaxis",),
+    ),
+    rule(
+        "venture_named",
         "⟦",
         rf"{SLOT}(?:'s)?\s+(?:[\w-]+\s+)?(?:stake|holding|shareholding)\b(?!\s+(?:a\s+|an\s+|about\s+)?\d)",
         after=(" ", "'s"),
