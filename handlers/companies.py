@@ -188,6 +188,8 @@ class CompanyIndex:
                 possessive, end = True, end + 2
             elif text.startswith(("'", "’"), end) and text[end - 1] in "sS":
                 possessive, end = True, end + 1  # "Volkswagens'"
+            if not possessive and _PLACE_BEFORE.search(text, max(0, start - 12), start):
+                continue  # "a battery venture near Lordstown": a town the company is named after
             found.append(Mention(alias.name, start, end, True, possessive, "", alias.weak, plural))
         return found
 
@@ -245,6 +247,7 @@ class CompanyIndex:
         return found
 
 
+_PLACE_BEFORE = re.compile(r"\b(?:[Nn]ear|[Oo]utside|[Cc]lose to)\s+$")
 _STEP = "\x02"  # between two words of a name
 _RUN_ON = COMPANY_WORDS | {"energy", "power"}
 # Scripts written without spaces between words: a name in them matches inside running text.

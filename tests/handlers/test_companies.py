@@ -63,6 +63,7 @@ def test_names_aliases_and_tickers(index: CompanyIndex, text: str, expected: lis
         "Nikola Tesla was an inventor",  # a person, not Nikola or Tesla
         "grab a coffee and shell out",  # everyday words in lower case
         "gm crops",  # short names only in capitals
+        "a battery plant near Lordstown",  # a town a company is named after
     ],
 )
 def test_words_that_are_not_companies(index: CompanyIndex, text: str) -> None:
