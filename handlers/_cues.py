@@ -281,7 +281,8 @@ _cue(
     "manufacturing",
     True,
     "at in using use uses into",
-    rf"(?:at|in|using|use|uses|into)\s+(?:one of\s+)?{_S}(?:'s)?\s+(?:(?!{_PARTS}\s|silicon\s|lithium\s)[\w-]+\s+){{0,3}}?"
+    rf"(?:at|in|using|use|uses|into)\s+(?:one of\s+)?{_S}(?:'s)?\s+"
+    rf"(?:(?!{_PARTS}\s|silicon\s|lithium\s)[\w-]+\s+){{0,3}}?"
     rf"(?:plants?|factory|factories|facility|facilities|site|assembly line)\b",
     near=16,
     examples="Xiaomi will make its EVs at Great Wall's factory",

@@ -320,13 +320,23 @@ def _refine(
     fuller = longer.get(alias_key(surface_text), ())
     if mention.name in fuller and mention.name in spelled:
         return mention  # "SAIC" beside "SAIC Motor" and "SAIC Volkswagen": its own fuller name is written
+    venture = _VENTURE_AFTER.match(text, mention.end) is not None  # "the Dongfeng venture" is Dongfeng Nissan
     for name in fuller:
-        if name == mention.name:
+        if name == mention.name or (not venture and _joint_name(name, len(alias_key(surface_text)), lede_order)):
             continue
         if surface_text == mention.name and _first(lede_order, mention.name, name) != name:
             continue
         return replace(mention, name=name)
     return mention
+
+
+_VENTURE_AFTER = re.compile(r"\s+(?:joint[- ])?(?:venture|jv)\b", re.IGNORECASE)
+
+
+def _joint_name(name: str, size: int, named: list[str]) -> bool:
+    """ "SAIC Audi" beside a named Audi: the two partners' venture, not a fuller name of SAIC."""
+    rest = " ".join(name.split()[size:]).lower()
+    return any(other.lower() == rest or other.lower().startswith(rest + " ") for other in named if rest)
 
 
 def _first(order: list[str], a: str, b: str) -> str:

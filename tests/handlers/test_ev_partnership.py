@@ -361,3 +361,47 @@ def test_two_units_of_one_group_on_opposite_sides_of_a_deal_stay_two_parties(
     assert together is not None and "Hyundai Motor Group" in together.partners
     served = handler.detect(_item("Infineon will supply silicon carbide chips to Hyundai and Kia EVs"))
     assert served is not None and set(served.partners) == {"Infineon", "Hyundai Motor Group"}
+
+
+def test_a_company_the_partners_set_up_is_their_venture_not_a_partner(handler: EvPartnershipHandler) -> None:
+    found = handler.detect(
+        _item(
+            "Japan's motorcycle makers and ENEOS partner on swappable batteries",
+            "ENEOS Holdings and motorcycle makers Honda, Kawasaki, Suzuki and Yamaha agreed to set up Gachaco, a "
+            "company that will run a shared swappable-battery service for electric motorcycles.",
+        )
+    )
+    assert found is not None and found.alert
+    assert "Gachaco" not in found.partners and {"ENEOS", "Honda", "Suzuki"} <= set(found.partners)
+
+
+def test_a_venture_named_after_two_partners_is_not_the_fuller_name_of_one(handler: EvPartnershipHandler) -> None:
+    found = handler.detect(
+        _item(
+            "SAIC and Audi sign pact to co-develop a China-only EV platform",
+            "SAIC and Audi agreed to jointly develop a platform for electric vehicles sold by SAIC Audi.",
+        )
+    )
+    assert found is not None and set(found.partners) == {"SAIC Motor", "Audi"}
+
+
+def test_the_reasons_say_what_decided_the_kind(handler: EvPartnershipHandler) -> None:
+    cobalt = handler.detect(
+        _item(
+            "GM secures cobalt from Glencore",
+            "General Motors signed a multi-year deal with Glencore for cobalt for its Ultium EV batteries.",
+        )
+    )
+    assert cobalt is not None and cobalt.kind == "supply"  # no money was raised from Glencore
+    assert any(r.startswith("kind: a supply deal, from ") for r in cobalt.reasons)
+    stake = handler.detect(_item("Stellantis buys 21% of Leapmotor for 1.5 billion euros"))
+    assert stake is not None and stake.kind == "investment"
+    assert any(r.startswith("kind: an investment, from ") and "⟦" not in r for r in stake.reasons)
+    past = handler.detect(
+        _item(
+            "Ford and Rivian scrap their joint EV for Lincoln",
+            "Ford and Rivian scrapped plans to jointly develop an electric vehicle, though Ford keeps its "
+            "investment in Rivian.",
+        )
+    )
+    assert past is not None and (past.kind, past.stage) == ("technology", "ended")
