@@ -430,7 +430,7 @@ def _cause(sent: Sentence, kind: Kind) -> str:
     if matches:
         words = min(matches, key=lambda m: m.start()).group()
     elif link is not None:
-        words = link.cue.name
+        words = link.text if len(link.text) <= 60 else link.cue.name  # a headline form's text is the headline
     else:
         return ""
     return _SLOT.sub("…", words).strip()

@@ -49,7 +49,7 @@ SIGNALS: list[Rule] = [
         "in talks holds held discuss* negotiat* said reportedly report reports according sources "
         "source people familiar citing weigh weighs weighing mull* eyes eyeing courting courts approached "
         "sound* early near nears nearing close plan plans planned would pitch* lining working rumor* rumour* "
-        "deny denies denied talks media news press "
+        "deny denies denied talks media news press reported "
         "speculat* not",
         r"(?:in talks|talks (?:with|on|about|to)|holds? talks|held talks|in discussions?|discuss\w*|"
         r"negotiat\w*|said to|reportedly|report(?=:)|reports? says?|(?:media|news|press) reports?|"
@@ -61,7 +61,13 @@ SIGNALS: list[Rule] = [
         r"talks (?:for|over)|den(?:y|ies|ied) (?:a |the )?(?:\w+ )?reports?|reports? that|"
         r"close to (?:a )?deal|plan(?:s|ned)? to announce|would (?:buy|invest|take|build|supply|partner)|"
         r"pitch\w*|lining up|working (?:internally )?on a plan|rumou?r\w*|speculat\w*|"
-        r"not (?:yet )?(?:been )?(?:agreed|finali[sz]ed|signed))\b",
+        r"not (?:yet )?(?:been )?(?:agreed|finali[sz]ed|signed)|reports? (?:said|suggested|indicated)|"
+        r"reported (?:by (?:[\w-]+ ){1,3})?to be)\b",
+        examples=(
+            "Magna will assemble Xpeng models in Graz, reports said",
+            "a contract with a customer reported by Korean media to be Tesla",
+        ),
+        near_misses=("Tesla reported record deliveries",),
     ),
     rule(
         "hedge",

@@ -155,8 +155,10 @@ class _Verdict:
         if ev < EV.ev:
             score = min(score, ONE_PARTY_CAP)  # an alert is about EVs; the reasons say why this is not
         score = round(max(0.0, min(1.0, score)), 3)
-        stage = _stage([s for s in (self.title, deal) if s is not None], self.lede[:2])
+        stage, stage_why = _stage_why([s for s in (self.title, deal) if s is not None], self.lede[:2])
         kind = self._kind(deal, partners, stage, alert=score >= THRESHOLD)
+        if score >= THRESHOLD and stage_why:
+            self.reasons.append(f"stage: {stage}, from {stage_why}")
         if self.second is not None and sqrt(strength) * penalty >= THRESHOLD and len(partners) >= 2:
             self._note(ev)  # a deal that would alert if it were about EVs: show the second opinion on that
         return Detection(
@@ -374,22 +376,33 @@ def _across(link: Link, a: str, b: str) -> bool:
 
 
 def _stage(core: list[Sentence], nearby: Sequence[Sentence] = ()) -> Stage:
-    """Ended beats talks beats announced, sentence by sentence in order of importance.
+    return _stage_why(core, nearby)[0]
+
+
+def _stage_why(core: list[Sentence], nearby: Sequence[Sentence] = ()) -> tuple[Stage, str]:
+    """Ended beats talks beats announced, sentence by sentence in order of importance; and the words that said so.
 
     A hedge ("could", "may") counts only in the headline and the deal sentence: "production
     could start in 2026" after a signed deal does not make it talks.
     """
     for sent in unique_sentences([*core, *nearby]):
-        live = any(_main_clause(m) for m in sent.hits.get("ended", ()))
-        if live or any(link.cue.stage == "ended" for link in sent.links):
-            return "ended"
+        live = [m for m in sent.hits.get("ended", ()) if _main_clause(m)]
+        exit_cue = next((link.cue.name for link in sent.links if link.cue.stage == "ended"), "")
+        if live or exit_cue:
+            return "ended", _said(live[0].group() if live else exit_cue, sent)
         core_sentence = any(sent is c for c in core)
         hedged = core_sentence and (sent.has("exploring") or (sent.has("hedge") and not sent.has("firm")))
         if sent.has("talks") or hedged:
-            return "talks"
-    return "announced"
+            name = next(n for n in ("talks", "exploring", "hedge") if sent.has(n))
+            return "talks", _said(sent.hits[name][0].group(), sent)
+    return "announced", ""
 
 
+def _said(words: str, sent: Sentence) -> str:
+    return f'"{_SLOT.sub("…", words).strip()}" in the {sent.role.value}'
+
+
+_SLOT = re.compile(r"⟦\d+⟧(?:'s)?")
 _SUBORDINATE = re.compile(r"\b(?:after|following|while|since|before|whereas)\b", re.IGNORECASE)
 
 
