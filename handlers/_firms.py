@@ -140,16 +140,6 @@ _COUNTRY_BEFORE = re.compile(
 )
 
 
-# A government as a party: "the government of Saudi Arabia", "Maharashtra state government", "the city of
-# Hefei". It is named by its place's first word, so every spelling in one story is one party.
-_GOVERNMENT = re.compile(
-    r"\b(?:[Tt]he )?(?:[Gg]overnment|[Cc]ity|[Ss]tate|[Pp]rovince) of (?:the )?"
-    r"(?P<of>[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})\b(?!'s| [A-Z])|"
-    r"\b(?P<before>[A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:state |provincial |city |municipal |regional |federal |"
-    r"national |central )?government\b"
-)
-
-
 def named_before(text: str, known: list[Mention], pos: int, tag: str) -> list[Mention]:
     """An unknown ticker marks the capitalised name just before it as a company."""
     span = _capitalised_tail(text, tokens(text, max(0, pos - 60), pos), pos)
@@ -202,12 +192,6 @@ def unknown_firms(text: str, known: list[Mention]) -> list[Mention]:
         span = _capitalised_head(text, tokens(text, match.end(), match.end() + 60, limit=3), match.end())
         if span and not _PLACE_NOUNS.match(text, span[-1].end):
             _keep(text, span, taken, found, f"named as '{text[country.start() : match.end() - 1]} …'")
-    for match in _GOVERNMENT.finditer(text) if "overnment" in text or " of " in text else ():
-        start, end = match.span()
-        if not any(s < end and start < e for s, e in taken):
-            place = (match.group("of") or match.group("before")).split()[0]
-            taken.append((start, end))
-            found.append(Mention(f"{place} government", start, end, False, cue="a government as a party"))
     return found
 
 

@@ -253,8 +253,6 @@ class _Verdict:
         if len([p for p in chosen if p not in owners]) >= 2:
             chosen = [p for p in chosen if p not in owners]  # a venture's owners are the partners
         chosen = [p for p in chosen if not self._owners_listed(p, chosen)]
-        if any(_HOST.search(s.text) for s in (self.title, *self.lede[:2]) if s is not None):
-            chosen = [p for p in chosen if not p.endswith(" government") or self.index.get(p)]
         partners = unique(self._arm_of(p) for p in self._family(chosen))[:8]
         if partners:
             self.reasons.append("partners: " + ", ".join(partners))
@@ -356,14 +354,6 @@ class _Verdict:
             kind = _kind.decide([sent], ended=False, sectors=())
             out.append(Relation(tuple(names), kind, _stage([sent]), sent.text))
         return tuple(out)
-
-
-# A plant, land or incentives in a story with a government: the government hosts a company's own project.
-_HOST = re.compile(
-    r"\b(?:plants?|factor(?:y|ies)|gigafactor(?:y|ies)|facilit(?:y|ies)|land|incentives?|subsid(?:y|ies)|"
-    r"tax(?:es)?|tariffs?|duty|duties|manufacturing base|production base|project)\b",
-    re.IGNORECASE,
-)
 
 
 def _across(link: Link, a: str, b: str) -> bool:

@@ -405,23 +405,3 @@ def test_the_reasons_say_what_decided_the_kind(handler: EvPartnershipHandler) ->
         )
     )
     assert past is not None and (past.kind, past.stage) == ("technology", "ended")
-
-
-def test_a_government_is_a_party_as_buyer_or_signer_but_not_as_host_of_a_plant(
-    handler: EvPartnershipHandler,
-) -> None:
-    buyer = handler.detect(
-        _item(
-            "Saudi government commits to buy up to 100,000 Lucid vehicles",
-            "Lucid said the government of Saudi Arabia agreed to purchase up to 100,000 of its electric vehicles.",
-        )
-    )
-    assert buyer is not None and buyer.alert
-    assert set(buyer.partners) == {"Lucid", "Saudi government"}  # two spellings, one party
-    host = handler.detect(
-        _item(
-            "BYD signs deal with Turkish government for a $1 billion EV plant",
-            "BYD agreed with the Turkish government to build an electric car factory with 150,000 units a year.",
-        )
-    )
-    assert host is None or not host.alert
