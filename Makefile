@@ -49,6 +49,7 @@ eval: $(VENV)/.installed
 	$(BIN)/evradar eval tests/data/corpus/more.jsonl --split holdout
 	$(BIN)/evradar eval tests/data/corpus/fresh.jsonl --split tune
 	$(BIN)/evradar eval tests/data/corpus/fresh.jsonl --split holdout
+	$(BIN)/evradar eval tests/data/corpus/feeds.jsonl
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -306,14 +306,17 @@ _cue(
     "technology",
     True,
     "use uses using adopt* integrat* deploy* offer* put puts bring* licens* licenc* switch* tap* pick* "
-    "select* choos* chose",
+    "select* choos* chose install* swap*",
     rf"(?:use|uses|using|adopt\w*|integrat\w*|deploy\w*|offer\w*|put|puts|bring\w*|licens\w*|licenc\w*|"
-    rf"switch\w* to|tap\w*|pick\w*|select\w*|choos\w*|chose)\s+{_S}(?:'s)?\s+(?:[\w-]+\s+){{0,4}}?"
+    rf"switch\w* to|tap\w*|pick\w*|select\w*|choos\w*|chose|install\w*|swap\w*(?:\s+[\w-]+){{0,3}}\s+for)"
+    rf"\s+{_S}(?:'s)?\s+(?:[\w,.-]+\s+){{0,4}}?"
     rf"(?:platform|technology|tech|chips?|software|systems?|architecture|robotaxis?|vehicles|plug|connector|"
     rf"standard|network|batteries|cells|app|chassis|drive|solution|services|anodes?|cathodes?|materials?|"
-    rf"motors?|powertrains?|modules?|packs?|lidars?|sensors?|inverters?|e-axles?|units?)\b",
+    rf"motors?|powertrains?|modules?|packs?|lidars?|sensors?|inverters?|e-axles?|units?|chargers|superchargers|"
+    rf"charging (?:stations|hubs|posts|points))\b",
     examples="Toyota will use BYD's battery technology | Mercedes adopts Nvidia's chips | "
-    "Mercedes picks Sila's silicon anode for the G-Class",
+    "Mercedes picks Sila's silicon anode for the G-Class | "
+    "Sinopec swapped the pumps for BYD's 1,500 kW flash chargers | Wawa installs Tesla Superchargers",
     misses="Toyota will use new battery technology | Mercedes picks its chief for the unit",
 )
 _cue(

@@ -46,10 +46,13 @@ _cue(
     CUE.proof,
     "",
     True,
-    "work* cooperat* collaborat* partner* team* join* ally allies agree agrees agreed sign* tie*",
+    "work* cooperat* collaborat* partner* team* join* ally allies agree agrees agreed sign* tie* "
+    "do does doing did",
     rf"(?:work|works|working|worked|cooperat\w*|collaborat\w*|partner\w*|team\w* up|join\w* forces|ally|"
-    rf"allies|agree|agrees|agreed|sign\w*|tie\w* up)\s+(?:\w+\s+){{0,3}}?with\s+{_SHORT}{_S}",
-    examples="Volvo will work with Northvolt | Ford teams up with SK On",
+    rf"allies|agree|agrees|agreed|sign\w*|tie\w* up|(?:do|does|doing|did) the same)\s+(?:\w+\s+){{0,3}}?with\s+"
+    rf"{_SHORT}{_S}",
+    examples="Volvo will work with Northvolt | Ford teams up with SK On | "
+    "Wawa launched Tesla Superchargers and now is doing the same with Electrify America",
     misses="Volvo will work with suppliers",
 )
 _cue(

@@ -178,7 +178,7 @@ def unknown_firms(text: str, known: list[Mention]) -> list[Mention]:
             continue  # inside a word: "solar farm Hornsea" has no introducer "arm"
         word = text[start:end]
         if word == "based":
-            if not text.startswith("-", start - 1):
+            if not text.startswith(("-", "–"), start - 1):
                 continue
             word = text[text.rfind(" ", 0, start) + 1 : end]  # "Shenzhen-based"
         end += 1  # the name starts after the space

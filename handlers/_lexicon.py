@@ -231,10 +231,14 @@ VENTURES: list[Rule] = [
     rule(
         "venture_named",
         "⟦",
-        rf"{SLOT}(?:'s)?\s+(?:[\w-]+\s+)?(?:stake|holding|shareholding)\b(?!\s+(?:a\s+|an\s+|about\s+)?\d)",
-        after=(" ", "'s"),
+        rf"{SLOT}\s+(?:[\w-]+\s+)?(?:stake|holding|shareholding)\b(?!\s+(?:a\s+|an\s+|about\s+)?\d)",
+        after=(" ",),
         examples=("Aptiv shrinks its Motional holding",),
-        near_misses=("Aptiv's 15% holding", "with Suzuki holding 50%, Toshiba 40% and Denso 10%"),
+        near_misses=(
+            "Aptiv's 15% holding",
+            "with Suzuki holding 50%, Toshiba 40% and Denso 10%",
+            "GM buys out SoftBank's stake in Cruise",  # the owner's stake, not a venture
+        ),
     ),
 ]
 

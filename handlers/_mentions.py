@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from ._passage import Passage, Role
 from .companies import CompanyIndex, Mention, alias_key
+from .company_units import HOLDING_SECTORS
 
 MEDIA = frozenset(
     (
@@ -84,7 +85,10 @@ def story_mentions(index: CompanyIndex, plan: Sequence[Passage]) -> None:
     longer: dict[tuple[str, ...], list[str]] = {}  # a name's leading words -> fuller names they start
     for name in dict.fromkeys(m.name for p in plan for m in p.mentions if m.known):
         key = alias_key(name)
+        owner = company.parent if (company := index.get(name)) else ""
         for size in range(1, len(key)):
+            if owner and _another_firm(index, index.resolve(" ".join(key[:size])), name, owner):
+                continue  # "Leapmotor" is not Leapmotor International, which Stellantis controls
             longer.setdefault(key[:size], []).append(name)
     lede_order = [m.name for p in plan if p.role is Role.LEDE for m in p.mentions]
     spelled = frozenset(
@@ -331,6 +335,14 @@ def _refine(
 
 
 _VENTURE_AFTER = re.compile(r"\s+(?:joint[- ])?(?:venture|jv)\b", re.IGNORECASE)
+
+
+def _another_firm(index: CompanyIndex, short: str | None, name: str, owner: str) -> bool:
+    """The short name is an operating company of its own, neither the fuller one's owner nor its unit."""
+    company = index.get(short) if short else None
+    return (
+        company is not None and short != owner and company.parent != name and company.sector not in HOLDING_SECTORS
+    )
 
 
 def _joint_name(name: str, size: int, named: list[str]) -> bool:

@@ -174,15 +174,17 @@ SIGNALS: list[Rule] = [
     ),
     rule(
         "off:motors",
-        "industrial factory motor motors pumps compressors hvac machinery",
+        "industrial factory motor motors water heat hydraulic vacuum compressors hvac machinery",
         r"(?:(?:industrial|factory) (?:electric )?(?:motors?|drives|automation|equipment|machinery)|motors? for "
-        r"(?:industr\w+|pumps|fans|compressors|machinery|factories|appliances)|hvac|compressors|pumps)\b",
+        r"(?:industr\w+|pumps|fans|compressors|machinery|factories|appliances)|hvac|compressors|"
+        r"(?:water|heat|hydraulic|vacuum|industrial) pumps)\b",
         examples=(
             "a venture to make industrial electric motors",
             "motors for pumps and fans",
             "a JV for factory motors",
+            "a plant for heat pumps",
         ),
-        near_misses=("electric motors for its SUVs",),
+        near_misses=("electric motors for its SUVs", "swapped the gas pumps for BYD's flash chargers"),
     ),
     rule(
         "off:car software",

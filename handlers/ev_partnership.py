@@ -234,12 +234,13 @@ class _Verdict:
             late = {m.name for m in self.title.mentions if m.start > aside.start() and m.name not in linked}
             kept = [p for p in chosen if p not in late]
             chosen = kept if len(kept) >= 2 else chosen
-        if len(chosen) < 2:
+        contrasted = set(self.title.contrasted if self.title else ())  # "beyond Tesla" stays out
+        if len(chosen) < 2 or len(self._family(chosen)) < 2:  # "GM ships Buick EVs": one side only
             ranked = sorted((s for s in self.lede if s.links), key=lambda s: -s.strength * s.weight)
             for sent in ranked:
                 # With one company in the headline, only a deal it takes part in completes it.
                 links = [k for k in sent.links if not chosen or chosen[0] in k.parties]
-                chosen += unique(p for k in links for p in k.parties if p not in chosen)
+                chosen += unique(p for k in links for p in k.parties if p not in chosen and p not in contrasted)
                 if len(chosen) >= 2:
                     break
         chosen += self._listed_with(chosen)

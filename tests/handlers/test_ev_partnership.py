@@ -405,3 +405,68 @@ def test_the_reasons_say_what_decided_the_kind(handler: EvPartnershipHandler) ->
         )
     )
     assert past is not None and (past.kind, past.stage) == ("technology", "ended")
+
+
+def test_real_feed_forms_a_pronoun_subject_a_brand_in_the_headline_and_doing_the_same(
+    handler: EvPartnershipHandler,
+) -> None:
+    pronoun = handler.detect(
+        _item(
+            "LAZ Parking plans EV chargers in 50,000 everyday parking spots",
+            "LAZ Parking, the largest privately owned parking operator in the US, is going all in on EV charging. "
+            "It's made a strategic investment in Silicon Valley–based Epic Charging, with a plan to roll out up "
+            "to 50,000 chargers.",
+        )
+    )
+    assert pronoun is not None and pronoun.alert
+    assert set(pronoun.partners) == {"LAZ Parking", "Epic Charging"}
+    brand = handler.detect(
+        _item(
+            "GM will begin shipping electric Buick vehicles from China overseas",
+            "GM and SAIC Motor extended their joint venture partnership in China for another 20 years.",
+        )
+    )
+    assert brand is not None and brand.alert and set(brand.partners) == {"General Motors", "SAIC Motor"}
+    same = handler.detect(
+        _item(
+            "Wawa-branded EV chargers are expanding beyond Tesla",
+            "Wawa launched self-branded Tesla Superchargers earlier this year, and now it's doing the same with "
+            "Electrify America EV fast chargers.",
+        )
+    )
+    assert same is not None and same.alert
+    assert set(same.partners) == {"Wawa", "Electrify America"}  # the contrasted Tesla stays out
+
+
+def test_a_fuel_station_swapping_pumps_for_a_partners_chargers_is_an_ev_charging_deal(
+    handler: EvPartnershipHandler,
+) -> None:
+    found = handler.detect(
+        _item(
+            "Oil giant rips out gas pumps for BYD's 1,500 kW EV chargers",
+            "Sinopec, China's biggest fuel retailer, gutted one of its Shanghai gas stations and swapped the "
+            "pumps for BYD's 1,500 kW flash chargers.",
+        )
+    )
+    assert found is not None and found.alert and found.ev
+    assert set(found.partners) == {"Sinopec", "BYD"} and found.kind == "charging"
+
+
+def test_an_owners_stake_is_not_a_venture_and_a_joint_ventures_short_name_is_its_owner(
+    handler: EvPartnershipHandler,
+) -> None:
+    stake = handler.detect(
+        _item(
+            "GM buys out SoftBank's stake in Cruise",
+            "General Motors will acquire SoftBank Vision Fund's stake in Cruise for $3.4 billion and take full "
+            "control of the self-driving unit.",
+        )
+    )
+    assert stake is not None and stake.alert and "SoftBank" in stake.partners and stake.stage == "ended"
+    short = handler.detect(
+        _item(
+            "Leapmotor stops T03 production at Stellantis plant in Poland",
+            "Leapmotor International ended assembly of the T03 electric city car at Stellantis's Tychy plant.",
+        )
+    )
+    assert short is not None and short.alert and set(short.partners) == {"Leapmotor", "Stellantis"}
