@@ -115,9 +115,6 @@ def read(sents: list[Sentence], children: dict[str, str]) -> None:
         two = sent.role is Role.TITLE and len(sent.mentions) >= 2  # a headline form needs two companies
         clauses = hl.parse(piece) if two else []
         _analyse(sent, story, slots, children, hl.contrasted(clauses, piece) if clauses else set())
-        lead = sents[0].parties[0] if sents[0].role is Role.TITLE and sents[0].parties else ""
-        if lead and sent.role is Role.LEDE and sent.parties and _PRONOUN_START.match(sent.text):
-            _pronoun_subject(sent, lead)
         if clauses:
             _headline_links(sent, clauses)
 
@@ -181,17 +178,6 @@ def _analyse(
         sent.ventures[venture] = unique([*sent.ventures.get(venture, []), *(o for o in owners if o != venture)])
     joiners = (sent.mentions[local(n)].name for m in sent.hits.get("joins_as", ()) for n in lx.slots(m.group()))
     sent.joiners = [n for n in unique(joiners) if n in sent.parties]
-
-
-# A lede sentence whose subject is a pronoun or "the company": it speaks of the headline's company.
-_PRONOUN_START = re.compile(r"(?:It|It['’]s|The (?:company|firm|group|carmaker|automaker|start-?up|operator))\b")
-
-
-def _pronoun_subject(sent: Sentence, lead: str) -> None:
-    """ "It's made an investment in Epic Charging": the headline's company is the subject of its deals."""
-    for i, link in enumerate(sent.links):
-        if link.target and lead not in link.parties and len(link.parties) == 1:
-            sent.links[i] = Link(link.cue, (lead, *link.parties), link.text, link.target)
 
 
 def _co_targets(story: str, match: re.Match[str], local: Callable[[int], int]) -> list[int]:
