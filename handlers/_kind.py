@@ -373,11 +373,18 @@ def decide(sents: Sequence[Sentence], *, ended: bool, sectors: Sequence[str]) ->
     return decide_with_cue(sents, ended=ended, sectors=sectors)[0]
 
 
-def decide_with_cue(sents: Sequence[Sentence], *, ended: bool, sectors: Sequence[str]) -> tuple[Kind, bool, str]:
-    """The kind, whether a decisive phrase said so (False: partner sectors or leaning words did), and why."""
+def decide_with_cue(
+    sents: Sequence[Sentence], *, ended: bool, sectors: Sequence[str], described_venture: bool = False
+) -> tuple[Kind, bool, str]:
+    """The kind, whether a decisive phrase said so (False: partner sectors or leaning words did), and why.
+
+    ``described_venture``: a partner is a venture the story describes as such, without its owners among
+    the partners ("Uber signs with Motional, the venture of Hyundai and Aptiv"): the venture words describe
+    that partner, not the deal.
+    """
     if ended and any(_names_venture(s) for s in sents):
         return "joint_venture", True, "an exit from a venture"  # however it is told
-    kind, decisive, why = _main(sents, sectors)
+    kind, decisive, why = _main(sents, sectors, frozenset(["joint_venture"] if described_venture else []))
     autonomy = any(s.has("k:autonomy") for s in sents)
     if kind == "supply" and autonomy and not any(s in _VEHICLE_MAKERS for s in sectors):
         # robotaxis on a ride-hailing app: the self-driving technology is the deal
@@ -388,16 +395,16 @@ def decide_with_cue(sents: Sequence[Sentence], *, ended: bool, sectors: Sequence
     return kind, decisive, why
 
 
-def _main(sents: Sequence[Sentence], sectors: Sequence[str]) -> tuple[Kind, bool, str]:
+def _main(sents: Sequence[Sentence], sectors: Sequence[str], skip: frozenset[Kind]) -> tuple[Kind, bool, str]:
     # A lede sentence told as background ("Ford had earlier invested in Redwood") decides last.
     told = [s for s in sents if s.role is Role.TITLE or not s.has("background")]
-    decided = _decisive(told)
+    decided = _decisive(told, skip)
     if decided is not None:
         return decided
     by_sector = next(((s, SECTOR_KIND[s]) for s in sectors if s in SECTOR_KIND), None)
     if by_sector is not None:  # no decisive words: who the partner is says what the deal is
         return by_sector[1], False, f"a {by_sector[0].replace('_', ' ')} company among the partners"
-    decided = _decisive([s for s in sents if s not in told])
+    decided = _decisive([s for s in sents if s not in told], skip)
     if decided is not None:
         return decided
     leaning: dict[Kind, float] = {}
@@ -411,10 +418,10 @@ def _main(sents: Sequence[Sentence], sectors: Sequence[str]) -> tuple[Kind, bool
     return "other", False, "no words name a kind"
 
 
-def _decisive(sents: Sequence[Sentence]) -> tuple[Kind, bool, str] | None:
+def _decisive(sents: Sequence[Sentence], skip: frozenset[Kind]) -> tuple[Kind, bool, str] | None:
     """The kind the first sentence with a decisive aspect names, if any."""
     for sent in sents:
-        kinds = decisive_kinds(sent)
+        kinds = [k for k in decisive_kinds(sent) if k not in skip]
         if kinds:
             words = _cause(sent, kinds[0])
             return kinds[0], True, f'"{words}" in the {sent.role.value}' if words else f"the {sent.role.value}"

@@ -111,10 +111,11 @@ def read(sents: list[Sentence], children: dict[str, str]) -> None:
     for name, matches in lx.SCANNER.scan(story).items():
         for match in matches:
             sents[bisect_right(starts, match.start()) - 1].hits.setdefault(name, []).append(match)
-    for sent, piece in zip(sents, pieces, strict=True):
+    for sent, piece, start in zip(sents, pieces, starts, strict=True):
         two = sent.role is Role.TITLE and len(sent.mentions) >= 2  # a headline form needs two companies
         clauses = hl.parse(piece) if two else []
-        _analyse(sent, story, slots, children, hl.contrasted(clauses, piece) if clauses else set())
+        asides = [(start + a, start + b) for a, b in _asides(piece)]
+        _analyse(sent, story, slots, children, hl.contrasted(clauses, piece) if clauses else set(), asides)
         if clauses:
             _headline_links(sent, clauses)
 
@@ -131,7 +132,12 @@ def _headline_links(sent: Sentence, clauses: list[hl.Clause]) -> None:
 
 
 def _analyse(
-    sent: Sentence, story: str, slots: list[tuple[int, int]], children: dict[str, str], contrast: set[int]
+    sent: Sentence,
+    story: str,
+    slots: list[tuple[int, int]],
+    children: dict[str, str],
+    contrast: set[int],
+    asides: list[tuple[int, int]],
 ) -> None:
     def local(slot: int) -> int:
         return slots[slot][1]
@@ -152,6 +158,8 @@ def _analyse(
         if cue is None:
             continue
         for match in matches:
+            if asides and any(a < match.start() < b for a, b in asides):
+                continue
             if not cue.bound:
                 if len(sent.parties) >= 2:
                     sent.links.append(Link(cue, tuple(sent.parties), match.group()))
@@ -178,6 +186,14 @@ def _analyse(
         sent.ventures[venture] = unique([*sent.ventures.get(venture, []), *(o for o in owners if o != venture)])
     joiners = (sent.mentions[local(n)].name for m in sent.hits.get("joins_as", ()) for n in lx.slots(m.group()))
     sent.joiners = [n for n in unique(joiners) if n in sent.parties]
+
+
+_RELATIVE = re.compile(r",\s*(?:which|who)\s[^,;]*,")
+
+
+def _asides(piece: str) -> list[tuple[int, int]]:
+    """ "Seres, which builds Aito EVs with Huawei, opened a plant": a relative clause describes, tells no news."""
+    return [m.span() for m in _RELATIVE.finditer(piece)] if ", wh" in piece else []
 
 
 def _co_targets(story: str, match: re.Match[str], local: Callable[[int], int]) -> list[int]:

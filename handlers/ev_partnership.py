@@ -204,7 +204,11 @@ class _Verdict:
         if deal is not None and deal not in order:
             order.append(deal)
         sectors = [c.sector for p in partners if (c := self.index.get(p))]
-        kind, decisive, cause = _kind.decide_with_cue(order, ended=stage == "ended", sectors=sectors)
+        owners = {v: set(o) for s in self.sents for v, o in s.ventures.items()}
+        described = any(p in owners and not owners[p] & set(partners) for p in partners)
+        kind, decisive, cause = _kind.decide_with_cue(
+            order, ended=stage == "ended", sectors=sectors, described_venture=described
+        )
         if alert and not decisive and self.second is not None:  # a weak cue: ask the second opinion
             kind, why = model.second_kind(self.second, self._features()[1], kind)
             if why:

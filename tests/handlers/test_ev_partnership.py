@@ -460,3 +460,24 @@ def test_an_owners_stake_is_not_a_venture_and_a_joint_ventures_short_name_is_its
         )
     )
     assert short is not None and short.alert and set(short.partners) == {"Leapmotor", "Stellantis"}
+
+
+def test_venture_words_that_describe_a_partner_and_relative_clauses_do_not_decide_the_kind(
+    handler: EvPartnershipHandler,
+) -> None:
+    motional = handler.detect(
+        _item(
+            "Uber signs 10-year pact with Motional for robotaxis",
+            "Uber and Motional, the autonomous-driving venture of Hyundai Motor Group and Aptiv, agreed a 10-year "
+            "partnership to deploy Motional's driverless Ioniq 5 vehicles on Uber's network.",
+        )
+    )
+    assert motional is not None and motional.alert and motional.kind == "technology"
+    relative = handler.detect(
+        _item(
+            "Seres to pay 11.5 billion yuan for 10% of Huawei's car-tech unit",
+            "Seres, which builds the Aito electric models with Huawei, will buy 10% of Yinwang, Huawei's "
+            "smart-car company, for 11.5 billion yuan.",
+        )
+    )
+    assert relative is not None and relative.alert and relative.kind == "investment"
