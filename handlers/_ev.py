@@ -28,10 +28,11 @@ OFF_EV: dict[str, tuple[str, bool]] = {
     "off:mining": ("mining equipment", False),
 }
 _ENGINE_SIZE = re.compile(r"\b\d{3,4}\s?cc\b")  # "300-600cc motorcycles": combustion
-# "diesel and electric versions", "petrol, hybrid or electric": a line-up that includes EVs.
+# "diesel and electric versions", "petrol, hybrid or electric", "combustion and especially electric
+# vehicles": a line-up that includes EVs.
 _MIXED = re.compile(
     r"\b(diesel|petrol|gasoline|combustion)(?:[- ](?:engined?|powered))?,? "
-    r"(?:(?:[\w-]+,? ){0,2}(?:and|or|as well as) )"
+    r"(?:(?:[\w-]+,? ){0,2}(?:and|or|as well as) )(?:(?:especially|particularly|mainly|above all|increasingly) )?"
     r"(?:(?:hybrid|plug-in),? (?:and |or )?)?(?:battery[- ])?electric\b",
     re.IGNORECASE,
 )

@@ -250,3 +250,13 @@ def test_no_reason_on_the_labelled_corpus_shows_a_slot_or_a_rule_name(handler: E
             continue
         assert not any(_PLACEHOLDER.search(r) for r in detection.reasons), (data["id"], detection.reasons)
         assert detection.ev == any(r.startswith(("EV wording", "EV by")) for r in detection.reasons), data["id"]
+
+
+def test_a_line_up_that_includes_evs_is_ev_news(handler: EvPartnershipHandler) -> None:
+    detection = _detect(
+        handler,
+        "Foxconn buys half of ZF's axle-system business",
+        "Foxconn will acquire a 50% stake in ZF's chassis modules unit, forming a joint venture to widen "
+        "products for combustion and especially electric vehicles.",
+    )
+    assert detection is not None and detection.alert and detection.ev, detection and detection.reasons
