@@ -291,13 +291,25 @@ class _Verdict:
         out: list[str] = []
         for name, parent in zip(names, parents, strict=True):
             parent = parent or next((g for g in groups if g != name and g.split()[0] == name.split()[0]), "")
-            if parent and parent in names:
-                name = self._which_of(name, parent)
+            ancestor = parent if parent in names else self._ancestor_in(parent, names)
+            if parent and ancestor:
+                name = self._which_of(name, ancestor)
             elif parent and parents.count(parent) >= 2 and not self._counterparties(name, names, parents):
                 name = parent
             if name not in out:
                 out.append(name)
         return out
+
+    def _ancestor_in(self, parent: str, names: list[str]) -> str:
+        """The first of the parent's own owners that the list names ("Hyundai Motor Group" for Genesis)."""
+        seen: set[str] = set()
+        while parent and parent not in seen:
+            seen.add(parent)
+            company = self.index.get(parent)
+            parent = company.parent if company else ""
+            if parent in names:
+                return parent
+        return ""
 
     def _named_as_itself(self, name: str, sent: Sentence) -> bool:
         """The sentence spells this company's own name, not a shorter one read as it ("Hyundai")."""

@@ -481,3 +481,15 @@ def test_venture_words_that_describe_a_partner_and_relative_clauses_do_not_decid
         )
     )
     assert relative is not None and relative.alert and relative.kind == "investment"
+
+
+def test_a_brand_named_beside_its_group_counts_once_however_deep_it_sits(handler: EvPartnershipHandler) -> None:
+    found = handler.detect(
+        _item(
+            "Report: Hyundai's Genesis nears deal to buy electric motors from Lucid",
+            "Hyundai Motor Group's luxury brand Genesis and Lucid are in the final stages of negotiating a deal for "
+            "Lucid to supply electric motors, a Korean newspaper reported.",
+        )
+    )
+    assert found is not None and found.alert and found.stage == "talks"
+    assert set(found.partners) == {"Hyundai Motor Group", "Lucid"}
