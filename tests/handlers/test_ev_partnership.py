@@ -487,8 +487,8 @@ def test_a_brand_named_beside_its_group_counts_once_however_deep_it_sits(handler
     found = handler.detect(
         _item(
             "Report: Hyundai's Genesis nears deal to buy electric motors from Lucid",
-            "Hyundai Motor Group's luxury brand Genesis and Lucid are in the final stages of negotiating a deal for "
-            "Lucid to supply electric motors, a Korean newspaper reported.",
+            "Hyundai Motor Group's luxury brand Genesis and Lucid are in the final stages of negotiating a deal "
+            "for Lucid to supply electric motors, a Korean newspaper reported.",
         )
     )
     assert found is not None and found.alert and found.stage == "talks"
