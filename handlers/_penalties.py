@@ -83,7 +83,9 @@ def _existing_venture(s: Story) -> bool:
 
 
 def _venture_news(s: Story) -> bool:
-    return any(x.has("venture_news") for x in s.head[:2])
+    # "Leapmotor T03 production starts at Stellantis plant": a new arrangement at a partner's plant is news
+    at_partner = s.title is not None and any(link.cue.name == "at plant of" for link in s.title.links)
+    return not at_partner and any(x.has("venture_news") for x in s.head[:2])
 
 
 CHECKS: tuple[tuple[Callable[[Story], bool], float, str], ...] = (

@@ -311,12 +311,14 @@ SIGNALS: list[Rule] = [
         "joint venture jv",
         r"(?:joint venture|venture|jv)(?:\s+(?:with|of|between)\s+(?:[\w-]+\s+){0,2}?⟦\d+⟧"
         r"(?:\s*(?:,|and|&)\s*⟦\d+⟧)*)?,?\s+(?:slows?|slowed|delays?|delayed|paus(?:es|ed)|hits?|reach(?:es|ed)|"
-        r"opens?|opened|(?:starts?|started|begins?|began) (?:production|output|mass production)|cuts?|lays? off|"
-        r"hires?|posts?|reports?|recalls?)\b",
+        r"opens?|opened|(?:starts?|started|begins?|began) (?:production|output|mass production|building|making|"
+        r"producing|assembling|exporting|exports|deliveries|taking orders)|broke ground|breaks? ground|"
+        r"rolls? out|rolled out|cuts?|lays? off|hires?|posts?|reports?|recalls?)\b",
         examples=(
             "Ford's battery JV with SK On slows hiring",
             "the joint venture reached full production",
             "Ultium Cells, the carmaker's battery joint venture, reached full output",
+            "Changan Mazda, the carmakers' Chinese joint venture, began building the EZ-6 electric sedan",
         ),
         near_misses=(
             "Ford and SK On form a battery JV to build three plants",

@@ -260,3 +260,22 @@ def test_a_line_up_that_includes_evs_is_ev_news(handler: EvPartnershipHandler) -
         "products for combustion and especially electric vehicles.",
     )
     assert detection is not None and detection.alert and detection.ev, detection and detection.reasons
+
+
+def test_an_existing_venture_starting_work_is_no_new_deal_unless_at_a_partners_plant(
+    handler: EvPartnershipHandler,
+) -> None:
+    building = _detect(
+        handler,
+        "Mazda-branded EZ-6 sedan rolls out of Changan plant",
+        "Changan Mazda, the carmakers' Chinese joint venture, began building the EZ-6 electric sedan.",
+    )
+    assert building is not None and not building.alert, building and building.reasons
+    assert "news of a venture that already exists, not a new deal" in building.reasons
+    at_partner = _detect(
+        handler,
+        "Leapmotor T03 production starts at Stellantis plant in Poland",
+        "Leapmotor International, the Stellantis-led venture with Leapmotor, began assembling the T03 city EV at "
+        "Stellantis' factory in Tychy.",
+    )
+    assert at_partner is not None and at_partner.alert and at_partner.kind == "manufacturing"
