@@ -45,7 +45,11 @@ def _marketing(s: Story) -> bool:
 
 def _aside(s: Story) -> bool:
     t = s.title
-    return s.deal is not None and t is not None and t.has("other_news") and not headline_deal(t)
+    if s.deal is None or t is None or not t.has("other_news"):
+        return False
+    # "Huawei-designed Luxeed sedan from Chery opens orders": a brand form alone names an existing tie-up
+    brand_only = bool(t.links) and all(link.cue.name == "brand of another" for link in t.links)
+    return brand_only or not headline_deal(t)
 
 
 def _acquisition(s: Story) -> bool:

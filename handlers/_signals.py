@@ -246,7 +246,7 @@ SIGNALS: list[Rule] = [
         "tariff tariffs subsid* incentive incentives ban bans fined probe investigat* lawsuit sue sues settle* "
         "passes milestone breaks picks outsell* outsold overtake* overtook beats tops ranking best fire fires "
         "blaze replace* defect defects crash crashes duty duties auction arrive arrives arriving hit hits goes "
-        "hand hands handed deliver delivers",
+        "hand hands handed deliver delivers rolls rolled gets get taking orders",
         r"(?:hires?|hired|appoints?|appointed|names? (?:new|former|ex-)|resigns?|steps? down|recalls?|"
         r"recalled|layoffs?|lays? off|cuts? (?:\d+|jobs|staff)|ipo|debut\w*|earnings|revenue|profit|"
         r"loss(?:es)?|quarter|results|deliveries|sales (?:rise|fall|jump|drop)|unveil\w*|hands? over|handed over|"
@@ -256,8 +256,15 @@ SIGNALS: list[Rule] = [
         r"probe|investigat\w*|lawsuit|sues?|settle\w*|passes|milestone|breaks ground|picks [A-Z][a-z]+ for|"
         r"outsells?|outsold|overtakes?|overtook|beats|tops|ranking|best-selling|fires?|blaze|replace\w*|"
         r"defects?|crash(?:es)?|duty|duties|auction|arriv(?:e|es|ing)|hits? (?:dealers|showrooms|the road)|"
-        r"goes on sale|launch(?:es|ed)?(?! (?:a |an |the )?(?:joint|partnership|"
-        r"venture|alliance)))\b",
+        r"goes on sale|opens? (?:pre-?)?orders|(?:starts?|started|begins?|began) taking (?:pre-?)?orders|"
+        r"rolls? out of|rolled out of|gets? (?:a |an )?(?:[\w⟦⟧-]+ ){0,2}?(?:factory|plant) (?:upgrade|expansion)|"
+        r"launch(?:es|ed)?(?! (?:a |an |the )?(?:joint|partnership|venture|alliance)))\b",
+        examples=(
+            "Huawei-designed Luxeed sedan from Chery opens orders",
+            "Mazda-branded EZ-6 sedan rolls out of Changan plant",
+            "Huawei-backed Aito brand gets Seres factory upgrade",
+        ),
+        near_misses=("EVgo-branded Tesla Superchargers are coming",),
     ),
     rule(
         "acquisition",

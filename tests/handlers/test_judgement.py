@@ -279,3 +279,14 @@ def test_an_existing_venture_starting_work_is_no_new_deal_unless_at_a_partners_p
         "Stellantis' factory in Tychy.",
     )
     assert at_partner is not None and at_partner.alert and at_partner.kind == "manufacturing"
+
+
+def test_a_brand_form_headline_about_a_launch_tells_an_existing_tie_up(handler: EvPartnershipHandler) -> None:
+    orders = _detect(
+        handler,
+        "Huawei-designed Luxeed sedan from Chery opens orders",
+        "Chery began taking orders for the Luxeed S7 electric sedan it makes with Huawei.",
+    )
+    assert orders is not None and not orders.alert, orders and orders.reasons
+    coming = _detect(handler, "EVgo-branded Tesla Superchargers are coming")
+    assert coming is not None and coming.alert, coming and coming.reasons
