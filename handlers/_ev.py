@@ -22,6 +22,7 @@ from .companies import CompanyIndex
 OFF_EV: dict[str, tuple[str, bool]] = {
     "off:grid": ("grid storage", True),
     "off:hydrogen": ("hydrogen fuel cells", True),
+    "off:solar": ("solar power", True),
     "off:motors": ("industrial motors", False),
     "off:car software": ("in-car software", False),
     "off:electronics": ("consumer electronics", True),

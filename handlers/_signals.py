@@ -166,6 +166,14 @@ SIGNALS: list[Rule] = [
         ),
     ),
     rule(
+        "off:solar",
+        "solar photovoltaic photovoltaics pv",
+        r"(?:solar (?:cells?|modules?|panels?|roofs?|farms?|parks?|factory|factories|plants?|glass|wafers?|"
+        r"business|power|energy)|photovoltaics?|pv (?:modules?|panels?|plants?))\b",
+        examples=("Panasonic to exit Tesla's solar factory in Buffalo",),
+        near_misses=("a solar-powered electric car",),
+    ),
+    rule(
         "off:hydrogen",
         "hydrogen fuel electrolys* electrolyz* electrolyser electrolysers",
         r"(?:hydrogen|fuel[- ]cells?|electroly[sz]\w*)\b",
