@@ -23,6 +23,7 @@ OFF_EV: dict[str, tuple[str, bool]] = {
     "off:grid": ("grid storage", True),
     "off:hydrogen": ("hydrogen fuel cells", True),
     "off:solar": ("solar power", True),
+    "off:ai": ("AI models and data centres", True),
     "off:motors": ("industrial motors", False),
     "off:car software": ("in-car software", False),
     "off:electronics": ("consumer electronics", True),

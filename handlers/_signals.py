@@ -174,6 +174,14 @@ SIGNALS: list[Rule] = [
         near_misses=("a solar-powered electric car",),
     ),
     rule(
+        "off:ai",
+        "ai artificial chatbot chatbots large llm llms",
+        r"(?:(?:ai|artificial intelligence) (?:start-?ups?|company|companies|firms?|labs?|models?|chatbots?|"
+        r"data cent(?:er|re)s?|servers?|chips? for data)|chatbots?|large language models?|llms?)\b",
+        examples=("Tesla asked shareholders whether to invest in xAI, the AI startup founded by Elon Musk",),
+        near_misses=("Nvidia's AI chips for self-driving cars",),
+    ),
+    rule(
         "off:hydrogen",
         "hydrogen fuel electrolys* electrolyz* electrolyser electrolysers",
         r"(?:hydrogen|fuel[- ]cells?|electroly[sz]\w*)\b",

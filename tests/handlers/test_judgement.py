@@ -111,6 +111,17 @@ NOT_EV = [
         "Mercedes-Benz will put Google's voice assistant and infotainment apps in its cars.",
         "in-car software",
     ),
+    (
+        "Panasonic to exit Tesla's solar factory in Buffalo",
+        "Panasonic will stop making solar cells at Tesla's New York plant; their battery venture in Nevada "
+        "continues.",
+        "solar power",
+    ),
+    (
+        "Tesla shareholders vote on investing in xAI",
+        "Tesla asked shareholders whether it should invest in xAI, the AI startup founded by Elon Musk.",
+        "AI models",
+    ),
 ]
 
 
