@@ -62,7 +62,7 @@ class EvWeights:
     ev_sector: float = 0.5  # a sector prior from here up makes a named company an EV company
     named_ev_company: float = 0.35  # "rent Teslas to drivers": an EV company named, not a partner
     off_domain_cap: float = 0.2  # grid storage, fuel cells … named with no vehicle wording
-    ev: float = 0.3  # the judgement says EV from here up (and an alert needs it)
+    ev: float = 0.25  # the judgement says EV from here up (and an alert needs it)
 
 
 EV = EvWeights()
