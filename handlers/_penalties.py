@@ -45,7 +45,7 @@ def _marketing(s: Story) -> bool:
 
 def _aside(s: Story) -> bool:
     t = s.title
-    if s.deal is None or t is None or not t.has("other_news"):
+    if s.deal is None or t is None or not t.has("other_news") or _broken(s):
         return False
     # "Huawei-designed Luxeed sedan from Chery opens orders": a brand form alone names an existing tie-up
     brand_only = bool(t.links) and all(link.cue.name == "brand of another" for link in t.links)
@@ -68,7 +68,14 @@ def _no_partner(s: Story) -> bool:
     return any(x.has("no_partner") for x in s.head)
 
 
+def _broken(s: Story) -> bool:
+    """ "Sued Foxconn, accusing it of failing to honour an investment deal": the end of a partnership."""
+    return any(x.has("broken deal") for x in s.head[:2])
+
+
 def _dispute(s: Story) -> bool:
+    if _broken(s):
+        return False
     if s.title is not None and s.title.has("dispute"):
         return True  # a quarrel about a deal is news about the quarrel
     stated = s.title is not None and s.title.strength >= HEADLINE_DEAL_WORDS

@@ -43,6 +43,16 @@ SIGNALS: list[Rule] = [
         r"(?:ends|ended|collapse|collapses|fail|fails|failed|stall|stalls|stalled|break down|broke down|"
         r"collapsed|falls apart|fell apart|is over)\b",
     ),
+    # A partner accused of breaking the deal: the partnership has ended, whatever the court says.
+    rule(
+        "broken deal",
+        "fail* failed failing breach* breached reneg* backed",
+        r"(?:fail(?:ed|ing|s)? to (?:honou?r|fund|complete|close|make good on)|breach(?:ed|es|ing)?(?: of)?|"
+        r"reneg(?:ed|es|ing) on|backed out of) (?:the |an |its |their |a )?(?:[\w-]+ ){0,2}?"
+        r"(?:deal|agreement|contract|pact|investment|partnership)s?\b",
+        examples=("sued Foxconn, accusing it of failing to honour an investment agreement",),
+        near_misses=("failed to win a contract",),
+    ),
     rule("ended", "drop*", r"drop\w* (?:its |the |plans? )?\w*\s*(?:stake|deal|plan|partnership)\b"),
     rule(
         "talks",

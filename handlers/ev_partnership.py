@@ -393,7 +393,7 @@ def _stage_why(core: list[Sentence], nearby: Sequence[Sentence] = ()) -> tuple[S
     could start in 2026" after a signed deal does not make it talks.
     """
     for sent in unique_sentences([*core, *nearby]):
-        live = [m for m in sent.hits.get("ended", ()) if _main_clause(m)]
+        live = [m for m in (*sent.hits.get("ended", ()), *sent.hits.get("broken deal", ())) if _main_clause(m)]
         exit_cue = next((link.cue.name for link in sent.links if link.cue.stage == "ended"), "")
         if live or exit_cue:
             return "ended", _said(live[0].group() if live else exit_cue, sent)

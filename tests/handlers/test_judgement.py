@@ -301,3 +301,19 @@ def test_a_brand_form_headline_about_a_launch_tells_an_existing_tie_up(handler: 
     assert orders is not None and not orders.alert, orders and orders.reasons
     coming = _detect(handler, "EVgo-branded Tesla Superchargers are coming")
     assert coming is not None and coming.alert, coming and coming.reasons
+
+
+def test_a_partner_sued_for_breaking_the_deal_ends_the_partnership(handler: EvPartnershipHandler) -> None:
+    broken = _detect(
+        handler,
+        "Lordstown goes bankrupt and sues partner Foxconn",
+        "Lordstown Motors filed for Chapter 11 protection and sued Foxconn, accusing it of failing to honour an "
+        "investment agreement in the electric pickup maker.",
+    )
+    assert broken is not None and broken.alert and broken.stage == "ended", broken and broken.reasons
+    quarrel = _detect(
+        handler,
+        "Zoox settles Tesla lawsuit over trade secrets",
+        "Zoox agreed to pay Tesla to settle claims that former employees took trade secrets about its EVs.",
+    )
+    assert quarrel is None or not quarrel.alert
