@@ -440,6 +440,11 @@ def _cause(sent: Sentence, kind: Kind) -> str:
         words = link.text if len(link.text) <= 60 else link.cue.name  # a headline form's text is the headline
     else:
         return ""
+    return shown(words)
+
+
+def shown(words: str) -> str:
+    """Matched words as a reader sees them: company slots shown as "…"."""
     return _SLOT.sub("…", words).strip()
 
 

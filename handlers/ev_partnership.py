@@ -406,10 +406,9 @@ def _stage_why(core: list[Sentence], nearby: Sequence[Sentence] = ()) -> tuple[S
 
 
 def _said(words: str, sent: Sentence) -> str:
-    return f'"{_SLOT.sub("…", words).strip()}" in the {sent.role.value}'
+    return f'"{_kind.shown(words)}" in the {sent.role.value}'
 
 
-_SLOT = re.compile(r"⟦\d+⟧(?:'s)?")
 _SUBORDINATE = re.compile(r"\b(?:after|following|while|since|before|whereas)\b", re.IGNORECASE)
 
 
