@@ -140,6 +140,18 @@ _COUNTRY_BEFORE = re.compile(
 )
 
 
+# "Student Transportation of Canada", "Bank of China": a capitalised name "of" a country is a firm,
+# unless it is a public body ("State of California", "University of Michigan", "Port of Rotterdam").
+_OF_COUNTRY = re.compile(
+    r"(?<![\w'’-])((?:[A-Z][a-z]+ ){1,3})of (?:the )?(?:Canada|America|China|India|Japan|Korea|Australia|"
+    r"Europe|Germany|France|Italy|Spain|Britain|Singapore|Thailand|Vietnam|Indonesia|Turkey|Brazil|Mexico)\b"
+)
+_PUBLIC_BODIES = frozenset(
+    "republic kingdom state states province university port city county ministry department people bank "
+    "embassy parliament congress court council commission people's president prime king queen".split()
+)
+
+
 def named_before(text: str, known: list[Mention], pos: int, tag: str) -> list[Mention]:
     """An unknown ticker marks the capitalised name just before it as a company."""
     span = _capitalised_tail(text, tokens(text, max(0, pos - 60), pos), pos)
@@ -185,6 +197,13 @@ def unknown_firms(text: str, known: list[Mention]) -> list[Mention]:
         span = _capitalised_head(text, tokens(text, end, end + 60, limit=3), end)
         if span:
             _keep(text, span, taken, found, f"named after '{word}'")
+    for match in _OF_COUNTRY.finditer(text) if " of " in text else ():
+        words = match.group(1).split()
+        if words[0].lower() not in _NOT_NAMES and words[0].lower() not in _PUBLIC_BODIES:
+            start, end = match.span()
+            if not any(s < end and start < e for s, e in taken):
+                taken.append((start, end))
+                found.append(Mention(match.group(), start, end, False, cue="named as a firm 'of' a country"))
     for match in _POSSESSIVE.finditer(text):
         country = _COUNTRY_BEFORE.search(text, max(0, match.start() - 16), match.start())
         if country is None:

@@ -76,6 +76,8 @@ def test_unknown_firms_marked_by_the_text(index: CompanyIndex) -> None:
     )
     names = {m.name for m in found if not m.known}
     assert {"Zyntrax Motors", "Quorvane", "Plexaro Holdings"} <= names
+    of_country = index.find("Student Transportation of Canada ordered buses; the State of California cheered")
+    assert [m.name for m in of_country if not m.known] == ["Student Transportation of Canada"]
 
 
 def test_possessives_and_plurals(index: CompanyIndex) -> None:
