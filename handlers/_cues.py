@@ -142,6 +142,18 @@ _cue(
     misses="Rivian wins more customers in Europe",
 )
 _cue(
+    "customer of speaker",
+    CUE.strong,
+    "supply",
+    True,
+    "⟦",
+    rf"{_S}\s+(?:said|says|announced)\s+(?:that\s+)?⟦\d+⟧\s+(?:will|would|is to)\s+(?:be|become)\s+(?:the\s+)?"
+    rf"(?:first|launch|anchor|biggest|largest|key|lead)\s+customer\s+(?:for|of)\s+its\b",
+    after=(" said", " says", " announced"),
+    examples="Stellantis said Amazon will be the first customer for its Ram ProMaster electric van",
+    misses="Stellantis said Amazon will be a big market for vans",
+)
+_cue(
     "fleet takes",
     CUE.strong,
     "supply",
