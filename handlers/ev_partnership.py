@@ -204,8 +204,8 @@ class _Verdict:
         if deal is not None and deal not in order:
             order.append(deal)
         sectors = [c.sector for p in partners if (c := self.index.get(p))]
-        owners = {v: set(o) for s in self.sents for v, o in s.ventures.items()}
-        described = any(p in owners and not owners[p] & set(partners) for p in partners)
+        owners = self._venture_owners()
+        described = any(p in owners and not set(owners[p]) & set(partners) for p in partners)
         kind, decisive, cause = _kind.decide_with_cue(
             order, ended=stage == "ended", sectors=sectors, described_venture=described
         )
@@ -250,7 +250,7 @@ class _Verdict:
         chosen += self._listed_with(chosen)
         if len(chosen) >= 2:
             chosen += unique(n for s in self.lede[:2] for n in s.joiners if n not in chosen)
-        owners = {v: o for s in self.sents for v, o in s.ventures.items()}
+        owners = self._venture_owners()
         if any(set(owners.get(p, ())) & set(chosen) for p in chosen):
             # An owner dealing with its own venture: the venture stands for all its owners.
             expanded = unique(o for p in chosen for o in (owners.get(p) or [p]))
@@ -262,6 +262,10 @@ class _Verdict:
         if partners:
             self.reasons.append("partners: " + ", ".join(partners))
         return partners
+
+    def _venture_owners(self) -> dict[str, list[str]]:
+        """Companies the story calls a venture, and the owners it names for each."""
+        return {v: o for s in self.sents for v, o in s.ventures.items()}
 
     def _arm_of(self, name: str) -> str:
         """A company's venture-capital arm invests for it: "GM Ventures" is reported as General Motors."""
